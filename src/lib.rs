@@ -1,1 +1,14 @@
+//! recall: a spaced-repetition flashcard engine for the terminal.
+//!
+//! The modules follow the data: deck files are parsed and checked (`deck`, against the
+//! `roadmap`), joined with the review log (`log`) into a `collection`, scheduled by the
+//! SM-2 core (`sm2`) and the day's queue policy (`sched`), and answered through a
+//! `session`. The front ends (`repl`, the commands in `cli`) sit at the edge and are
+//! the only code that touches the terminal and the clock.
+
+pub mod deck;
+pub mod render;
+pub mod roadmap;
+pub mod sched;
 pub mod sm2;
+pub mod log;

@@ -1,0 +1,307 @@
+//! Where things are in a deck file's text.
+//!
+//! RON's parser reports positions only for the errors it finds itself. recall's own
+//! checks (a duplicate card id, an empty answer) must point at a line and column too,
+//! and the authoring commands must know where a card starts and where the card list
+//! ends, so this module scans the text once more: strings and comments are skipped,
+//! brackets are counted, and each card of the `cards` list is located with its fields.
+//! It runs only on text that RON has already accepted, so it may stay simple.
+
+/// A 1-based line and column (columns count characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+}
+
+/// A `name: value` pair of a struct, with where its name and value start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub at: Pos,
+    pub value_at: Pos,
+}
+
+/// One element of the deck's `cards` list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardLayout {
+    pub start: Pos,
+    pub fields: Vec<Field>,
+}
+
+impl CardLayout {
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// The fields of the deck itself and the layout of each card, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub deck_fields: Vec<Field>,
+    pub cards: Vec<CardLayout>,
+    /// Byte offset of the `]` that closes the card list.
+    pub cards_end: Option<usize>,
+}
+
+impl Layout {
+    pub fn deck_field(&self, name: &str) -> Option<&Field> {
+        self.deck_fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn scan(text: &str) -> Layout {
+        let tokens = tokenize(text);
+        let mut layout = Layout::default();
+        let mut depth = 0usize;
+        // Depth of the `cards` list's contents, once inside it.
+        let mut in_cards: Option<usize> = None;
+        let mut expect_item = false;
+        let mut pending_cards_list = false;
+        for (i, tok) in tokens.iter().enumerate() {
+            let next = tokens.get(i + 1);
+            match tok.kind {
+                Kind::Open(c) => {
+                    if let Some(d) = in_cards
+                        && depth == d
+                        && expect_item
+                    {
+                        // A card written without a variant name, e.g. `(front: …)`.
+                        layout.cards.push(CardLayout { start: tok.at, fields: Vec::new() });
+                        expect_item = false;
+                    }
+                    depth += 1;
+                    if pending_cards_list && c == '[' {
+                        in_cards = Some(depth);
+                        expect_item = true;
+                    }
+                    pending_cards_list = false;
+                }
+                Kind::Close => {
+                    if in_cards == Some(depth) {
+                        layout.cards_end = Some(tok.offset);
+                        in_cards = None;
+                    }
+                    depth = depth.saturating_sub(1);
+                }
+                Kind::Comma => {
+                    if in_cards == Some(depth) {
+                        expect_item = true;
+                    }
+                }
+                Kind::Ident => {
+                    let is_field = matches!(next, Some(t) if t.kind == Kind::Colon);
+                    if is_field {
+                        let field = Field {
+                            name: tok.text.clone(),
+                            at: tok.at,
+                            value_at: tokens.get(i + 2).map_or(tok.at, |t| t.at),
+                        };
+                        if depth == 1 {
+                            pending_cards_list = field.name == "cards";
+                            layout.deck_fields.push(field);
+                        } else if let Some(d) = in_cards
+                            && depth == d + 1
+                            && let Some(card) = layout.cards.last_mut()
+                        {
+                            card.fields.push(field);
+                        }
+                    } else if let Some(d) = in_cards
+                        && depth == d
+                        && expect_item
+                    {
+                        layout.cards.push(CardLayout { start: tok.at, fields: Vec::new() });
+                        expect_item = false;
+                    }
+                }
+                Kind::Colon | Kind::Other => {}
+            }
+        }
+        layout
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Open(char),
+    Close,
+    Comma,
+    Colon,
+    Ident,
+    Other,
+}
+
+#[derive(Debug)]
+struct Token {
+    kind: Kind,
+    text: String,
+    at: Pos,
+    offset: usize,
+}
+
+/// A cursor over the text that keeps the line and column of where it stands.
+struct Cursor<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    pos: Pos,
+}
+
+impl Cursor<'_> {
+    fn bump(&mut self) -> Option<(usize, char)> {
+        let (i, c) = self.chars.next()?;
+        if c == '\n' {
+            self.pos.line += 1;
+            self.pos.col = 1;
+        } else {
+            self.pos.col += 1;
+        }
+        Some((i, c))
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.chars.peek().map(|&(_, c)| c)
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut cur = Cursor { chars: text.char_indices().peekable(), pos: Pos::START };
+    let mut tokens = Vec::new();
+    while let Some(c) = cur.peek() {
+        let at = cur.pos;
+        let Some((offset, _)) = cur.bump() else { break };
+        let kind = match c {
+            c if c.is_whitespace() => continue,
+            '/' if cur.peek() == Some('/') => {
+                while cur.peek().is_some_and(|c| c != '\n') {
+                    cur.bump();
+                }
+                continue;
+            }
+            '/' if cur.peek() == Some('*') => {
+                skip_block_comment(&mut cur);
+                continue;
+            }
+            '"' => {
+                skip_string(&mut cur);
+                Kind::Other
+            }
+            'r' if matches!(cur.peek(), Some('#' | '"')) => {
+                skip_raw_string(&mut cur);
+                Kind::Other
+            }
+            '(' | '[' | '{' => Kind::Open(c),
+            ')' | ']' | '}' => Kind::Close,
+            ',' => Kind::Comma,
+            ':' => Kind::Colon,
+            c if c.is_alphabetic() || c == '_' => {
+                let mut text = String::from(c);
+                while let Some(n) = cur.peek().filter(|n| n.is_alphanumeric() || *n == '_') {
+                    text.push(n);
+                    cur.bump();
+                }
+                tokens.push(Token { kind: Kind::Ident, text, at, offset });
+                continue;
+            }
+            _ => Kind::Other,
+        };
+        tokens.push(Token { kind, text: String::new(), at, offset });
+    }
+    tokens
+}
+
+fn skip_block_comment(cur: &mut Cursor<'_>) {
+    cur.bump(); // the '*'
+    let mut depth = 1;
+    while let Some((_, c)) = cur.bump() {
+        match c {
+            '*' if cur.peek() == Some('/') => {
+                cur.bump();
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            }
+            '/' if cur.peek() == Some('*') => {
+                cur.bump();
+                depth += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn skip_string(cur: &mut Cursor<'_>) {
+    while let Some((_, c)) = cur.bump() {
+        match c {
+            '\\' => {
+                cur.bump();
+            }
+            '"' => return,
+            _ => {}
+        }
+    }
+}
+
+fn skip_raw_string(cur: &mut Cursor<'_>) {
+    let mut hashes = 0;
+    while cur.peek() == Some('#') {
+        cur.bump();
+        hashes += 1;
+    }
+    if cur.peek() != Some('"') {
+        return; // a raw identifier, not a string
+    }
+    cur.bump();
+    'body: while let Some((_, c)) = cur.bump() {
+        if c == '"' {
+            for _ in 0..hashes {
+                if cur.peek() != Some('#') {
+                    continue 'body;
+                }
+                cur.bump();
+            }
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r##"// a deck
+Deck(
+    id: "d", /* block /* nested */ comment */
+    title: "T: with (brackets] and \" quotes",
+    cards: [
+        Basic(id: "a", front: "x", back: r#"raw "( string"#),
+        // cards: [ in a comment
+        Basic(
+            id: "b",
+            front: "ünïcode",
+            back: "",
+        ),
+    ],
+)
+"##;
+
+    #[test]
+    fn finds_cards_and_fields() {
+        let layout = Layout::scan(TEXT);
+        let names: Vec<&str> = layout.deck_fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["id", "title", "cards"]);
+        assert_eq!(layout.cards.len(), 2);
+        assert_eq!(layout.cards[0].start, Pos { line: 6, col: 9 });
+        assert_eq!(layout.cards[1].start, Pos { line: 8, col: 9 });
+        let back = layout.cards[1].field("back").expect("back");
+        assert_eq!(back.at, Pos { line: 11, col: 13 });
+        assert_eq!(back.value_at, Pos { line: 11, col: 19 });
+        let front = layout.cards[0].field("front").expect("front");
+        assert_eq!(front.value_at, Pos { line: 6, col: 31 });
+        let end = layout.cards_end.expect("end");
+        assert_eq!(&TEXT[end..end + 1], "]");
+        assert!(TEXT[..end].ends_with("),\n    "));
+    }
+}

@@ -1,0 +1,395 @@
+//! Decks: the RON format people write, and the checks that turn a file into cards.
+//!
+//! A deck file is authored by hand, so everything here is about being easy to write
+//! and precise about mistakes: every problem names the file, line and column and
+//! quotes the line. The same checks serve `recall deck check` and loading for review,
+//! so a deck that checks clean is a deck that loads.
+
+pub mod layout;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use ron::extensions::Extensions;
+use serde::Deserialize;
+
+use crate::roadmap::Roadmap;
+pub use layout::{Layout, Pos};
+
+/// Where a deck's text came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into the binary from the repository's `decks/` folder (the file name).
+    BuiltIn(&'static str),
+    /// A file of the user's.
+    File(PathBuf),
+}
+
+impl Origin {
+    pub fn is_builtin(&self) -> bool {
+        matches!(self, Origin::BuiltIn(_))
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::BuiltIn(name) => write!(f, "decks/{name}"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A deck file's text with its origin.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub origin: Origin,
+    pub text: String,
+}
+
+/// A checked deck.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deck {
+    pub id: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub stage: Option<u8>,
+    pub cards: Vec<Card>,
+    pub origin: Origin,
+}
+
+/// A checked card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    pub id: String,
+    pub topic: Option<String>,
+    pub content: Content,
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
+    /// The line the card starts on, for editors and error messages.
+    pub line: usize,
+}
+
+/// A card's identity across decks and the review log: `deck/card`. Progress is keyed
+/// by it alone, so editing a card's text, reordering cards or renaming the file keeps
+/// the card's history.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CardKey(String);
+
+impl CardKey {
+    pub fn new(deck: &str, card: &str) -> CardKey {
+        CardKey(format!("{deck}/{card}"))
+    }
+
+    /// A key from its `deck/card` text, `None` unless both parts are valid ids.
+    pub fn parse(text: &str) -> Option<CardKey> {
+        let (deck, card) = text.split_once('/')?;
+        (is_valid_id(deck) && is_valid_id(card)).then(|| CardKey(text.to_string()))
+    }
+
+    pub fn deck(&self) -> &str {
+        self.0.split_once('/').map_or("", |(d, _)| d)
+    }
+
+    pub fn card(&self) -> &str {
+        self.0.split_once('/').map_or("", |(_, c)| c)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CardKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a card asks and answers, by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    Basic { front: String, back: String },
+}
+
+impl Card {
+    pub fn question(&self) -> &str {
+        match &self.content {
+            Content::Basic { front, .. } => front,
+        }
+    }
+
+    pub fn answer(&self) -> &str {
+        match &self.content {
+            Content::Basic { back, .. } => back,
+        }
+    }
+}
+
+/// What the file format allows, as serde reads it. Kept apart from [`Deck`] so the
+/// format can stay terse while the domain types stay strict.
+mod format {
+    use super::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename = "Deck")]
+    pub struct DeckFile {
+        pub id: String,
+        pub title: String,
+        #[serde(default)]
+        pub section: Option<String>,
+        #[serde(default)]
+        pub stage: Option<u8>,
+        #[serde(default)]
+        pub cards: Vec<CardFile>,
+    }
+
+    #[derive(Deserialize)]
+    pub enum CardFile {
+        Basic(BasicFile),
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct BasicFile {
+        pub id: String,
+        #[serde(default)]
+        pub topic: Option<String>,
+        pub front: String,
+        pub back: String,
+        #[serde(default)]
+        pub notes: Option<String>,
+        #[serde(default)]
+        pub tags: Vec<String>,
+    }
+}
+
+/// One problem in a deck file, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub pos: Pos,
+    pub message: String,
+    /// The text of the offending line, when there is one.
+    pub line_text: Option<String>,
+}
+
+impl Problem {
+    pub fn new(file: &str, text: &str, pos: Pos, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_string(),
+            pos,
+            message: message.into(),
+            line_text: text.lines().nth(pos.line.saturating_sub(1)).map(str::to_string),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.pos.line, self.pos.col, self.message)?;
+        if let Some(line) = &self.line_text {
+            let number = self.pos.line.to_string();
+            let pad = " ".repeat(number.len());
+            let line = crate::render::escape_controls(line);
+            let caret_pad: String = line
+                .chars()
+                .take(self.pos.col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n {number} | {line}\n {pad} | {caret_pad}^")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a deck must satisfy beyond the format.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rules<'a> {
+    /// The roadmap, for decks that must follow it (the built-in ones).
+    pub roadmap: Option<&'a Roadmap>,
+    /// Built-in decks fill every field: section, stage and each card's topic.
+    pub complete: bool,
+}
+
+/// Deck and card ids become part of card keys (`deck/card`) in the review log, so
+/// they are kept to characters that need no quoting anywhere.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+const ID_RULE: &str = "use letters, digits, '-', '_' and '.'";
+
+/// Parses and checks one deck file. All problems of the file are returned, not just
+/// the first.
+pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
+    let file = source.origin.to_string();
+    let text = source.text.as_str();
+    let options = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES);
+    let raw: format::DeckFile = options.from_str(text).map_err(|e| {
+        let pos = Pos { line: e.span.start.line.max(1), col: e.span.start.col.max(1) };
+        vec![Problem::new(&file, text, pos, ron_message(&e.code))]
+    })?;
+    let layout = Layout::scan(text);
+    let mut problems = Vec::new();
+    let mut report = |pos: Pos, message: String| problems.push(Problem::new(&file, text, pos, message));
+    let deck_at = |name: &str| layout.deck_field(name).map_or(Pos::START, |f| f.value_at);
+
+    if !is_valid_id(&raw.id) {
+        report(deck_at("id"), format!("deck id {:?} is not valid: {ID_RULE}", raw.id));
+    }
+    if raw.title.trim().is_empty() {
+        report(deck_at("title"), "empty `title`".into());
+    }
+    match raw.stage {
+        Some(stage) if !(1..=Roadmap::MAX_STAGE).contains(&stage) => report(
+            deck_at("stage"),
+            format!("stage {stage} is out of range: the roadmap has stages 1 to {}", Roadmap::MAX_STAGE),
+        ),
+        None if rules.complete => report(Pos::START, "missing field `stage` (built-in decks name their roadmap stage)".into()),
+        _ => {}
+    }
+    match &raw.section {
+        Some(section) => {
+            if let Some(roadmap) = rules.roadmap
+                && roadmap.section(section).is_none()
+            {
+                report(deck_at("section"), format!("unknown section {section:?}: not in the roadmap"));
+            }
+        }
+        None if rules.complete => report(Pos::START, "missing field `section` (built-in decks name their roadmap section)".into()),
+        None => {}
+    }
+
+    let mut cards: Vec<Card> = Vec::with_capacity(raw.cards.len());
+    for (index, raw_card) in raw.cards.into_iter().enumerate() {
+        let card_layout = layout.cards.get(index);
+        let start = card_layout.map_or(Pos::START, |c| c.start);
+        let at = |name: &str| card_layout.and_then(|c| c.field(name)).map_or(start, |f| f.value_at);
+        let format::CardFile::Basic(basic) = raw_card;
+        if !is_valid_id(&basic.id) {
+            report(at("id"), format!("card id {:?} is not valid: {ID_RULE}", basic.id));
+        } else if let Some(first) = cards.iter().find(|c| c.id == basic.id) {
+            report(at("id"), format!("duplicate card id {:?} (first used on line {})", basic.id, first.line));
+        }
+        for (name, value) in [("front", &basic.front), ("back", &basic.back)] {
+            if value.trim().is_empty() {
+                report(at(name), format!("empty `{name}` in card {:?}", basic.id));
+            }
+        }
+        if basic.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            report(at("notes"), format!("empty `notes` in card {:?} (leave the field out instead)", basic.id));
+        }
+        match &basic.topic {
+            Some(topic) if topic.trim().is_empty() => report(at("topic"), format!("empty `topic` in card {:?}", basic.id)),
+            Some(topic) => {
+                if let Some(roadmap) = rules.roadmap
+                    && roadmap.topic(topic).is_none()
+                {
+                    report(at("topic"), format!("unknown topic {topic:?}: not in the roadmap"));
+                }
+            }
+            None if rules.complete => report(start, format!("missing field `topic` in card {:?} (built-in cards name their roadmap topic)", basic.id)),
+            None => {}
+        }
+        cards.push(Card {
+            id: basic.id,
+            topic: basic.topic,
+            content: Content::Basic { front: basic.front, back: basic.back },
+            notes: basic.notes,
+            tags: basic.tags,
+            line: start.line,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Deck {
+        id: raw.id,
+        title: raw.title,
+        section: raw.section,
+        stage: raw.stage,
+        cards,
+        origin: source.origin.clone(),
+    })
+}
+
+/// RON's error text, made to read as a sentence about the deck file.
+fn ron_message(code: &ron::Error) -> String {
+    let text = code.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "invalid RON".to_string(),
+    }
+}
+
+/// Where the `id` of a deck is written, for problems that involve several files.
+pub fn id_position(text: &str) -> Pos {
+    Layout::scan(text).deck_field("id").map_or(Pos::START, |f| f.value_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Source {
+        Source { origin: Origin::File(PathBuf::from("my.ron")), text: text.to_string() }
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse(&source(text), &Rules::default()) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.iter().map(|p| format!("{}:{} {}", p.pos.line, p.pos.col, p.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_minimal_user_deck_parses() {
+        let deck = parse(
+            &source("Deck(id: \"mine\", title: \"Mine\", cards: [Basic(id: \"a\", front: \"Q\", back: \"A\", notes: \"n\")])"),
+            &Rules::default(),
+        )
+        .expect("valid");
+        assert_eq!(deck.cards.len(), 1);
+        assert_eq!(deck.cards[0].notes.as_deref(), Some("n"));
+        assert_eq!(deck.section, None);
+    }
+
+    #[test]
+    fn semantic_problems_point_at_the_value() {
+        let text = "Deck(\n  id: \"d\",\n  title: \"T\",\n  cards: [\n    Basic(id: \"a\", front: \"Q\", back: \"A\"),\n    Basic(id: \"a\", front: \" \", back: \"A\"),\n  ],\n)\n";
+        assert_eq!(
+            problems(text),
+            ["6:15 duplicate card id \"a\" (first used on line 5)", "6:27 empty `front` in card \"a\""]
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_reported_by_ron_with_a_position() {
+        let text = "Deck(\n  id: \"d\",\n  title: \"T\",\n  cards: [Basic(id: \"a\", front: \"Q\", back: \"A\", hint: \"x\")],\n)\n";
+        let found = problems(text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("4:"), "{found:?}");
+        assert!(found[0].contains("hint"), "{found:?}");
+    }
+
+    #[test]
+    fn problem_display_quotes_the_line_with_a_caret() {
+        let text = "Deck(\n  id: \"bad id\",\n  title: \"T\",\n)\n";
+        let err = parse(&source(text), &Rules::default()).expect_err("invalid id");
+        assert_eq!(
+            err[0].to_string(),
+            "my.ron:2:7: deck id \"bad id\" is not valid: use letters, digits, '-', '_' and '.'\n 2 |   id: \"bad id\",\n   |       ^"
+        );
+    }
+
+    #[test]
+    fn complete_decks_need_section_stage_and_topics() {
+        let text = "Deck(id: \"d\", title: \"T\", cards: [Basic(id: \"a\", front: \"Q\", back: \"A\")])";
+        let err = parse(&source(text), &Rules { roadmap: None, complete: true }).expect_err("incomplete");
+        let messages: Vec<&str> = err.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+    }
+}

@@ -1,0 +1,321 @@
+//! The review log: the one source of truth about what a learner has done.
+//!
+//! One line per answer, appended and fsync'd before the next card is shown:
+//!
+//! ```text
+//! # recall review log v1
+//! 2026-11-24T09:15:02+01:00	ml/f1-formula	4	5230	review
+//! ```
+//!
+//! (time with its UTC offset, card key, grade, answer time in milliseconds, and
+//! `review` for the day's first, scheduling answer or `redrill` for a same-day repeat).
+//! Every card's schedule is the replay of this file through SM-2, so undo is removing
+//! the last line, and nothing else on disk can disagree with it.
+//!
+//! A process killed mid-write can leave a last line without its newline; that line
+//! is reported and cut off when the log is next opened for writing, and every
+//! complete line is kept. Writers hold an exclusive OS lock on the file for the whole
+//! session, so a second session is refused instead of interleaving its answers.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+
+use crate::deck::CardKey;
+use crate::sm2::Grade;
+
+pub const HEADER: &str = "# recall review log v1";
+const VERSION_PREFIX: &str = "# recall review log v";
+
+/// Whether an answer moved the schedule (the day's first answer to a card) or was a
+/// same-day re-drill (SM-2 step 7), which is logged but changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnswerKind {
+    Review,
+    Redrill,
+}
+
+impl AnswerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerKind::Review => "review",
+            AnswerKind::Redrill => "redrill",
+        }
+    }
+}
+
+/// One answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub at: DateTime<FixedOffset>,
+    pub card: CardKey,
+    pub grade: Grade,
+    pub answer_ms: u32,
+    pub kind: AnswerKind,
+}
+
+impl Record {
+    pub fn to_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            self.at.to_rfc3339_opts(SecondsFormat::Secs, false),
+            self.card,
+            self.grade,
+            self.answer_ms,
+            self.kind.as_str()
+        )
+    }
+
+    pub fn parse_line(line: &str) -> Result<Record, String> {
+        let mut fields = line.split('\t');
+        let mut next = |what: &str| fields.next().ok_or_else(|| format!("missing {what}"));
+        let at = next("time")?;
+        let at = DateTime::parse_from_rfc3339(at).map_err(|e| format!("bad time {at:?}: {e}"))?;
+        let card = next("card key")?;
+        let card = CardKey::parse(card).ok_or_else(|| format!("bad card key {card:?}"))?;
+        let grade = next("grade")?;
+        let grade = grade
+            .parse::<u8>()
+            .ok()
+            .and_then(Grade::new)
+            .ok_or_else(|| format!("bad grade {grade:?}"))?;
+        let ms = next("answer time")?;
+        let answer_ms = ms.parse().map_err(|_| format!("bad answer time {ms:?}"))?;
+        let kind = match next("kind")? {
+            "review" => AnswerKind::Review,
+            "redrill" => AnswerKind::Redrill,
+            other => return Err(format!("bad kind {other:?}")),
+        };
+        if fields.next().is_some() {
+            return Err("too many fields".into());
+        }
+        Ok(Record { at, card, grade, answer_ms, kind })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("review log {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "review log {} is already in use by another recall session; finish that one first",
+        path.display()
+    )]
+    InUse { path: PathBuf },
+    #[error("review log {} was written by a newer recall (format {found:?}); upgrade recall to read it", path.display())]
+    NewerFormat { path: PathBuf, found: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> LogError + '_ {
+    move |source| LogError::Io { path: path.to_path_buf(), source }
+}
+
+/// The records of a log, and what was wrong with its text.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub records: Vec<Record>,
+    /// Human-readable warnings: unreadable lines (kept in the file, skipped) and a torn
+    /// last line.
+    pub warnings: Vec<String>,
+    /// Length in bytes of the text up to the end of the last complete line.
+    pub complete_len: usize,
+    /// The torn last line, if the text does not end with a newline.
+    pub torn: Option<String>,
+}
+
+/// Parses a log's text. Pure, so the torn-line and bad-line rules are tested directly.
+pub fn parse(path: &Path, text: &str) -> Result<Parsed, LogError> {
+    let mut parsed = Parsed::default();
+    let complete_len = text.rfind('\n').map_or(0, |i| i + 1);
+    parsed.complete_len = complete_len;
+    if complete_len < text.len() {
+        parsed.torn = Some(text[complete_len..].to_string());
+    }
+    parsed.records.reserve(complete_len / 48);
+    for (index, line) in text[..complete_len].lines().enumerate() {
+        if let Some(version) = line.strip_prefix(VERSION_PREFIX) {
+            if version.trim() != "1" {
+                return Err(LogError::NewerFormat { path: path.to_path_buf(), found: line.to_string() });
+            }
+            continue;
+        }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match Record::parse_line(line) {
+            Ok(record) => parsed.records.push(record),
+            Err(why) => parsed.warnings.push(format!(
+                "review log {}:{}: unreadable record skipped ({why}); the line is left in the file",
+                path.display(),
+                index + 1
+            )),
+        }
+    }
+    Ok(parsed)
+}
+
+/// Reads a log without locking or changing it (for commands that only look). A
+/// missing file is an empty log.
+pub fn read(path: &Path) -> Result<Parsed, LogError> {
+    let text = match fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    let mut parsed = parse(path, &text)?;
+    if let Some(torn) = &parsed.torn {
+        parsed.warnings.push(format!(
+            "review log {}: the last line is incomplete ({torn:?}), probably cut off by a killed process; \
+             ignored here, and removed at the next `recall review`",
+            path.display()
+        ));
+    }
+    Ok(parsed)
+}
+
+/// The log opened for a session: locked, repaired, appended to durably.
+#[derive(Debug)]
+pub struct Writer {
+    file: File,
+    path: PathBuf,
+    len: u64,
+}
+
+impl Writer {
+    /// Opens (creating if needed) and locks the log, repairs a torn last line and
+    /// returns the records. Fails with [`LogError::InUse`] if another process holds it.
+    pub fn open(path: &Path) -> Result<(Writer, Parsed), LogError> {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err(path))?;
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(io_err(path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Err(LogError::InUse { path: path.to_path_buf() }),
+            Err(TryLockError::Error(e)) => return Err(io_err(path)(e)),
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_err(path))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut parsed = parse(path, &text)?;
+        let mut writer = Writer { file, path: path.to_path_buf(), len: bytes.len() as u64 };
+        if let Some(torn) = parsed.torn.take() {
+            writer.truncate_to(parsed.complete_len as u64)?;
+            parsed.warnings.push(format!(
+                "review log {}: the last line was incomplete ({torn:?}), probably cut off by a killed process; \
+                 removed it, every complete record is kept",
+                path.display()
+            ));
+        }
+        if writer.len == 0 {
+            writer.write_durably(format!("{HEADER}\n").as_bytes())?;
+        }
+        Ok((writer, parsed))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends a record and syncs it to disk. Returns the log's length before the
+    /// append: passing it to [`Writer::truncate_to`] takes the record back.
+    pub fn append(&mut self, record: &Record) -> Result<u64, LogError> {
+        let before = self.len;
+        if let Err(e) = self.write_durably(record.to_line().as_bytes()) {
+            // Leave no partial line behind a failed write (a full disk, say).
+            let _ = self.truncate_to(before);
+            return Err(e);
+        }
+        Ok(before)
+    }
+
+    fn write_durably(&mut self, bytes: &[u8]) -> Result<(), LogError> {
+        let path = self.path.clone();
+        self.file.seek(SeekFrom::Start(self.len)).map_err(io_err(&path))?;
+        self.file.write_all(bytes).map_err(io_err(&path))?;
+        self.file.sync_data().map_err(io_err(&path))?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Cuts the log back to `len` bytes, durably (used by undo and by repair).
+    pub fn truncate_to(&mut self, len: u64) -> Result<(), LogError> {
+        let path = self.path.clone();
+        self.file.set_len(len).map_err(io_err(&path))?;
+        self.file.sync_all().map_err(io_err(&path))?;
+        self.len = len;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(at: &str, card: &str, grade: u8) -> Record {
+        Record {
+            at: DateTime::parse_from_rfc3339(at).expect("time"),
+            card: CardKey::parse(card).expect("key"),
+            grade: Grade::new(grade).expect("grade"),
+            answer_ms: 1200,
+            kind: AnswerKind::Review,
+        }
+    }
+
+    #[test]
+    fn a_record_round_trips_through_its_line() {
+        let r = record("2026-11-24T09:15:02+01:00", "ml/f1", 4);
+        assert_eq!(r.to_line(), "2026-11-24T09:15:02+01:00\tml/f1\t4\t1200\treview\n");
+        assert_eq!(Record::parse_line(r.to_line().trim_end()), Ok(r));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_set_apart_and_bad_lines_are_reported() {
+        let text = format!("{HEADER}\n2026-11-24T09:15:02+01:00\tml/f1\t4\t10\treview\nnonsense\n2026-11-24T09:16");
+        let parsed = parse(Path::new("r.log"), &text).expect("v1");
+        assert_eq!(parsed.records.len(), 1);
+        assert_eq!(parsed.torn.as_deref(), Some("2026-11-24T09:16"));
+        assert_eq!(parsed.complete_len, text.len() - "2026-11-24T09:16".len());
+        assert_eq!(parsed.warnings.len(), 1);
+        assert!(parsed.warnings[0].contains("r.log:3"), "{:?}", parsed.warnings);
+    }
+
+    #[test]
+    fn a_newer_format_is_refused() {
+        assert!(matches!(parse(Path::new("r.log"), "# recall review log v2\n"), Err(LogError::NewerFormat { .. })));
+    }
+
+    #[test]
+    fn writer_appends_repairs_undoes_and_locks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/reviews.log");
+        let (mut writer, parsed) = Writer::open(&path).expect("open");
+        assert!(parsed.records.is_empty());
+        let first = writer.append(&record("2026-11-24T09:00:00+00:00", "d/a", 5)).expect("append");
+        let second = writer.append(&record("2026-11-24T09:01:00+00:00", "d/b", 3)).expect("append");
+        assert!(matches!(Writer::open(&path), Err(LogError::InUse { .. })));
+        writer.truncate_to(second).expect("undo");
+        assert!(first < second);
+        drop(writer);
+        let mut text = fs::read_to_string(&path).expect("read");
+        assert_eq!(text, format!("{HEADER}\n2026-11-24T09:00:00+00:00\td/a\t5\t1200\treview\n"));
+        text.push_str("2026-11-24T09:02:00+00:00\td/");
+        fs::write(&path, &text).expect("tear");
+        let (_writer, parsed) = Writer::open(&path).expect("reopen");
+        assert_eq!(parsed.records.len(), 1);
+        assert_eq!(parsed.warnings.len(), 1);
+        assert!(fs::read_to_string(&path).expect("read").ends_with("review\n"));
+    }
+}

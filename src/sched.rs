@@ -1,0 +1,274 @@
+//! From the review log to today's work: replay and the day's queue.
+//!
+//! Two pure steps. [`replay`] runs every scheduling answer of the log through SM-2 and
+//! dates the results with study days. [`DayQueue::build`] picks what to study today:
+//! due cards first (most overdue first), then new cards in roadmap order, within the
+//! daily limits, and the re-drills still pending from earlier today.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeDelta};
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+
+use crate::deck::CardKey;
+use crate::log::{AnswerKind, Record};
+use crate::sm2::{Grade, Sm2};
+
+/// The hour at which a new study day begins, 0–23 (default 4, so a late-night session
+/// counts for the day it belongs to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rollover(u32);
+
+impl Rollover {
+    pub const DEFAULT: Rollover = Rollover(4);
+
+    pub fn new(hour: u32) -> Option<Rollover> {
+        (hour < 24).then_some(Rollover(hour))
+    }
+
+    pub fn hour(self) -> u32 {
+        self.0
+    }
+
+    /// The study day a moment belongs to, in the moment's own UTC offset: the calendar
+    /// date of `at − rollover hours`. Using the offset recorded with each answer keeps
+    /// replay independent of the machine's time zone.
+    pub fn study_day(self, at: DateTime<FixedOffset>) -> NaiveDate {
+        (at.naive_local() - TimeDelta::hours(i64::from(self.0))).date()
+    }
+}
+
+impl Default for Rollover {
+    fn default() -> Self {
+        Rollover::DEFAULT
+    }
+}
+
+/// A card's schedule: SM-2's state plus the dates it implies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CardSchedule {
+    pub sm2: Sm2,
+    /// The study day of the last scheduling answer.
+    pub last_day: NaiveDate,
+    /// `last_day` + the interval.
+    pub due: NaiveDate,
+    /// The study day of the first answer ever.
+    pub first_day: NaiveDate,
+}
+
+impl CardSchedule {
+    /// The schedule after a scheduling answer on study day `day` (`None`: a new card).
+    pub fn answer(previous: Option<CardSchedule>, grade: Grade, day: NaiveDate) -> CardSchedule {
+        let sm2 = previous.map_or(Sm2::NEW, |s| s.sm2).answer(grade);
+        CardSchedule {
+            sm2,
+            last_day: day,
+            due: day.checked_add_days(Days::new(u64::from(sm2.interval))).unwrap_or(NaiveDate::MAX),
+            first_day: previous.map_or(day, |s| s.first_day),
+        }
+    }
+}
+
+/// Every card's schedule, replayed from the log. Re-drill answers change nothing.
+pub fn replay<'a>(records: impl IntoIterator<Item = &'a Record>, rollover: Rollover) -> HashMap<CardKey, CardSchedule> {
+    let mut schedules: HashMap<CardKey, CardSchedule> = HashMap::new();
+    for record in records {
+        if record.kind != AnswerKind::Review {
+            continue;
+        }
+        let day = rollover.study_day(record.at);
+        match schedules.get_mut(&record.card) {
+            Some(schedule) => *schedule = CardSchedule::answer(Some(*schedule), record.grade, day),
+            None => {
+                schedules.insert(record.card.clone(), CardSchedule::answer(None, record.grade, day));
+            }
+        }
+    }
+    schedules
+}
+
+/// What the log says about one study day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DayLog {
+    /// Cards first answered that day (counted against the new-card limit).
+    pub new_seen: usize,
+    /// Scheduling answers that day to cards seen before (counted against the review limit).
+    pub reviewed: usize,
+    /// Cards whose last answer that day was below 4: still to re-drill (SM-2 step 7).
+    pub pending_redrill: Vec<CardKey>,
+}
+
+impl DayLog {
+    pub fn of(records: &[Record], day: NaiveDate, rollover: Rollover, schedules: &HashMap<CardKey, CardSchedule>) -> DayLog {
+        let mut log = DayLog::default();
+        let mut last_grade: Vec<(CardKey, Grade)> = Vec::new();
+        let mut index: HashMap<&CardKey, usize> = HashMap::new();
+        // The log is in time order, so the day's records are at its end.
+        let start = records.iter().rposition(|r| rollover.study_day(r.at) < day).map_or(0, |i| i + 1);
+        for record in &records[start..] {
+            if rollover.study_day(record.at) != day {
+                continue;
+            }
+            if record.kind == AnswerKind::Review {
+                let first_today = schedules.get(&record.card).is_some_and(|s| s.first_day == day);
+                if first_today {
+                    log.new_seen += 1;
+                } else {
+                    log.reviewed += 1;
+                }
+            }
+            match index.get(&record.card) {
+                Some(&i) => last_grade[i].1 = record.grade,
+                None => {
+                    index.insert(&record.card, last_grade.len());
+                    last_grade.push((record.card.clone(), record.grade));
+                }
+            }
+        }
+        log.pending_redrill = last_grade.into_iter().filter(|(_, g)| g.needs_redrill()).map(|(k, _)| k).collect();
+        log
+    }
+}
+
+/// How many cards a day may bring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub new_per_day: usize,
+    pub reviews_per_day: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { new_per_day: 20, reviews_per_day: 200 }
+    }
+}
+
+/// Today's work, in the order it is shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DayQueue {
+    pub due: Vec<CardKey>,
+    pub new: Vec<CardKey>,
+    pub redrill: Vec<CardKey>,
+}
+
+impl DayQueue {
+    /// Builds the queue for study day `today`.
+    ///
+    /// `cards` are the cards in scope in roadmap order. Due cards come most overdue
+    /// first; cards due the same day are shuffled by `seed`, which breaks no order that
+    /// matters and keeps one deck from always coming first. New cards keep roadmap order.
+    pub fn build(
+        cards: &[CardKey],
+        schedules: &HashMap<CardKey, CardSchedule>,
+        day_log: &DayLog,
+        today: NaiveDate,
+        limits: Limits,
+        seed: u64,
+    ) -> DayQueue {
+        let in_scope: HashSet<&CardKey> = cards.iter().collect();
+        let redrill: Vec<CardKey> = day_log.pending_redrill.iter().filter(|k| in_scope.contains(k)).cloned().collect();
+        let mut due: Vec<(NaiveDate, CardKey)> = cards
+            .iter()
+            .filter_map(|key| {
+                let s = schedules.get(key)?;
+                (s.due <= today && s.last_day < today).then(|| (s.due, key.clone()))
+            })
+            .collect();
+        due.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+        due.sort_by_key(|(date, _)| *date);
+        let due_room = limits.reviews_per_day.saturating_sub(day_log.reviewed);
+        let new_room = limits.new_per_day.saturating_sub(day_log.new_seen);
+        DayQueue {
+            due: due.into_iter().take(due_room).map(|(_, k)| k).collect(),
+            new: cards.iter().filter(|k| !schedules.contains_key(*k)).take(new_room).cloned().collect(),
+            redrill,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.due.len() + self.new.len() + self.redrill.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::AnswerKind;
+
+    fn at(text: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(text).expect("time")
+    }
+
+    fn key(k: &str) -> CardKey {
+        CardKey::parse(k).expect("key")
+    }
+
+    fn rec(time: &str, card: &str, grade: u8, kind: AnswerKind) -> Record {
+        Record { at: at(time), card: key(card), grade: Grade::new(grade).expect("grade"), answer_ms: 0, kind }
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("date")
+    }
+
+    #[test]
+    fn the_study_day_rolls_over_at_the_hour_in_the_records_offset() {
+        let r = Rollover::DEFAULT;
+        assert_eq!(r.study_day(at("2026-11-24T03:59:00+01:00")), date("2026-11-23"));
+        assert_eq!(r.study_day(at("2026-11-24T04:00:00+01:00")), date("2026-11-24"));
+        assert_eq!(r.study_day(at("2026-11-24T02:00:00-08:00")), date("2026-11-23"));
+    }
+
+    #[test]
+    fn replay_dates_intervals_from_the_answer_day_and_ignores_redrills() {
+        let log = [
+            rec("2026-11-01T09:00:00+00:00", "d/a", 4, AnswerKind::Review),
+            rec("2026-11-02T09:00:00+00:00", "d/a", 4, AnswerKind::Review),
+            rec("2026-11-08T09:00:00+00:00", "d/a", 2, AnswerKind::Review),
+            rec("2026-11-08T09:05:00+00:00", "d/a", 5, AnswerKind::Redrill),
+        ];
+        let s = replay(&log, Rollover::DEFAULT)[&key("d/a")];
+        assert_eq!(s.sm2.interval, 1);
+        assert_eq!(s.sm2.ease.to_string(), "2.18");
+        assert_eq!(s.due, date("2026-11-09"));
+        assert_eq!(s.first_day, date("2026-11-01"));
+    }
+
+    #[test]
+    fn the_day_log_counts_new_and_reviews_and_finds_pending_redrills() {
+        let log = [
+            rec("2026-11-01T09:00:00+00:00", "d/a", 5, AnswerKind::Review),
+            rec("2026-11-02T09:00:00+00:00", "d/a", 3, AnswerKind::Review),
+            rec("2026-11-02T09:01:00+00:00", "d/b", 1, AnswerKind::Review),
+            rec("2026-11-02T09:02:00+00:00", "d/a", 4, AnswerKind::Redrill),
+        ];
+        let schedules = replay(&log, Rollover::DEFAULT);
+        let day = DayLog::of(&log, date("2026-11-02"), Rollover::DEFAULT, &schedules);
+        assert_eq!(day, DayLog { new_seen: 1, reviewed: 1, pending_redrill: vec![key("d/b")] });
+    }
+
+    #[test]
+    fn queue_puts_most_overdue_first_then_new_in_order_within_limits() {
+        let log = [
+            rec("2026-11-01T09:00:00+00:00", "d/late", 4, AnswerKind::Review),
+            rec("2026-11-03T09:00:00+00:00", "d/soon", 4, AnswerKind::Review),
+            rec("2026-11-03T09:00:00+00:00", "d/later", 5, AnswerKind::Review),
+        ];
+        let schedules = replay(&log, Rollover::DEFAULT);
+        let cards: Vec<CardKey> = ["d/n1", "d/soon", "d/n2", "d/late", "d/n3", "d/later"].map(key).to_vec();
+        let today = date("2026-11-04");
+        let limits = Limits { new_per_day: 2, reviews_per_day: 200 };
+        let q = DayQueue::build(&cards, &schedules, &DayLog::default(), today, limits, 7);
+        assert_eq!(q.due, [key("d/late"), key("d/soon"), key("d/later")]);
+        assert_eq!(q.new, [key("d/n1"), key("d/n2")]);
+        let used = DayLog { new_seen: 1, reviewed: 2, pending_redrill: vec![] };
+        let q = DayQueue::build(&cards, &schedules, &used, today, Limits { new_per_day: 2, reviews_per_day: 3 }, 7);
+        assert_eq!((q.due.len(), q.new.len()), (1, 1));
+    }
+}
