@@ -18,7 +18,8 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut code = String::from("/// The built-in decks: (file name, text).\npub const BUILTIN_DECKS: &[(&str, &str)] = &[\n");
+    let mut code =
+        String::from("/// The built-in decks: (file name, text).\npub const BUILTIN_DECKS: &[(&str, &str)] = &[\n");
     for name in &names {
         println!("cargo:rerun-if-changed=decks/{name}");
         let path = dir.join(name);

@@ -6,9 +6,13 @@
 //! `session`. The front ends (`repl`, the commands in `cli`) sit at the edge and are
 //! the only code that touches the terminal and the clock.
 
+pub mod cli;
+pub mod collection;
 pub mod deck;
+pub mod log;
 pub mod render;
+pub mod repl;
 pub mod roadmap;
 pub mod sched;
+pub mod session;
 pub mod sm2;
-pub mod log;

@@ -4,10 +4,10 @@
 //!
 //! ```text
 //! # recall review log v1
-//! 2026-11-24T09:15:02+01:00	ml/f1-formula	4	5230	review
+//! 2026-11-24T09:15:02+01:00→ml/f1-formula→4→5230→review
 //! ```
 //!
-//! (time with its UTC offset, card key, grade, answer time in milliseconds, and
+//! (fields separated by tabs, shown here as →: time with its UTC offset, card key, grade, answer time in milliseconds, and
 //! `review` for the day's first, scheduling answer or `redrill` for a same-day repeat).
 //! Every card's schedule is the replay of this file through SM-2, so undo is removing
 //! the last line, and nothing else on disk can disagree with it.
@@ -91,7 +91,13 @@ impl Record {
         if fields.next().is_some() {
             return Err("too many fields".into());
         }
-        Ok(Record { at, card, grade, answer_ms, kind })
+        Ok(Record {
+            at,
+            card,
+            grade,
+            answer_ms,
+            kind,
+        })
     }
 }
 
@@ -113,7 +119,10 @@ pub enum LogError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> LogError + '_ {
-    move |source| LogError::Io { path: path.to_path_buf(), source }
+    move |source| LogError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// The records of a log, and what was wrong with its text.
@@ -141,7 +150,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, LogError> {
     for (index, line) in text[..complete_len].lines().enumerate() {
         if let Some(version) = line.strip_prefix(VERSION_PREFIX) {
             if version.trim() != "1" {
-                return Err(LogError::NewerFormat { path: path.to_path_buf(), found: line.to_string() });
+                return Err(LogError::NewerFormat {
+                    path: path.to_path_buf(),
+                    found: line.to_string(),
+                });
             }
             continue;
         }
@@ -203,14 +215,22 @@ impl Writer {
             .map_err(io_err(path))?;
         match file.try_lock() {
             Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(LogError::InUse { path: path.to_path_buf() }),
+            Err(TryLockError::WouldBlock) => {
+                return Err(LogError::InUse {
+                    path: path.to_path_buf(),
+                });
+            }
             Err(TryLockError::Error(e)) => return Err(io_err(path)(e)),
         }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io_err(path))?;
         let text = String::from_utf8_lossy(&bytes);
         let mut parsed = parse(path, &text)?;
-        let mut writer = Writer { file, path: path.to_path_buf(), len: bytes.len() as u64 };
+        let mut writer = Writer {
+            file,
+            path: path.to_path_buf(),
+            len: bytes.len() as u64,
+        };
         if let Some(torn) = parsed.torn.take() {
             writer.truncate_to(parsed.complete_len as u64)?;
             parsed.warnings.push(format!(
@@ -294,7 +314,10 @@ mod tests {
 
     #[test]
     fn a_newer_format_is_refused() {
-        assert!(matches!(parse(Path::new("r.log"), "# recall review log v2\n"), Err(LogError::NewerFormat { .. })));
+        assert!(matches!(
+            parse(Path::new("r.log"), "# recall review log v2\n"),
+            Err(LogError::NewerFormat { .. })
+        ));
     }
 
     #[test]
@@ -303,14 +326,21 @@ mod tests {
         let path = dir.path().join("sub/reviews.log");
         let (mut writer, parsed) = Writer::open(&path).expect("open");
         assert!(parsed.records.is_empty());
-        let first = writer.append(&record("2026-11-24T09:00:00+00:00", "d/a", 5)).expect("append");
-        let second = writer.append(&record("2026-11-24T09:01:00+00:00", "d/b", 3)).expect("append");
+        let first = writer
+            .append(&record("2026-11-24T09:00:00+00:00", "d/a", 5))
+            .expect("append");
+        let second = writer
+            .append(&record("2026-11-24T09:01:00+00:00", "d/b", 3))
+            .expect("append");
         assert!(matches!(Writer::open(&path), Err(LogError::InUse { .. })));
         writer.truncate_to(second).expect("undo");
         assert!(first < second);
         drop(writer);
         let mut text = fs::read_to_string(&path).expect("read");
-        assert_eq!(text, format!("{HEADER}\n2026-11-24T09:00:00+00:00\td/a\t5\t1200\treview\n"));
+        assert_eq!(
+            text,
+            format!("{HEADER}\n2026-11-24T09:00:00+00:00\td/a\t5\t1200\treview\n")
+        );
         text.push_str("2026-11-24T09:02:00+00:00\td/");
         fs::write(&path, &text).expect("tear");
         let (_writer, parsed) = Writer::open(&path).expect("reopen");

@@ -49,7 +49,10 @@ impl Roadmap {
 
     pub fn parse(file: &str, text: &str) -> Result<Roadmap, Problem> {
         let roadmap: Roadmap = ron::from_str(text).map_err(|e| {
-            let pos = Pos { line: e.span.start.line.max(1), col: e.span.start.col.max(1) };
+            let pos = Pos {
+                line: e.span.start.line.max(1),
+                col: e.span.start.col.max(1),
+            };
             Problem::new(file, text, pos, e.code.to_string())
         })?;
         let mut seen = std::collections::HashSet::new();

@@ -65,7 +65,9 @@ impl CardSchedule {
         CardSchedule {
             sm2,
             last_day: day,
-            due: day.checked_add_days(Days::new(u64::from(sm2.interval))).unwrap_or(NaiveDate::MAX),
+            due: day
+                .checked_add_days(Days::new(u64::from(sm2.interval)))
+                .unwrap_or(NaiveDate::MAX),
             first_day: previous.map_or(day, |s| s.first_day),
         }
     }
@@ -101,12 +103,20 @@ pub struct DayLog {
 }
 
 impl DayLog {
-    pub fn of(records: &[Record], day: NaiveDate, rollover: Rollover, schedules: &HashMap<CardKey, CardSchedule>) -> DayLog {
+    pub fn of(
+        records: &[Record],
+        day: NaiveDate,
+        rollover: Rollover,
+        schedules: &HashMap<CardKey, CardSchedule>,
+    ) -> DayLog {
         let mut log = DayLog::default();
         let mut last_grade: Vec<(CardKey, Grade)> = Vec::new();
         let mut index: HashMap<&CardKey, usize> = HashMap::new();
         // The log is in time order, so the day's records are at its end.
-        let start = records.iter().rposition(|r| rollover.study_day(r.at) < day).map_or(0, |i| i + 1);
+        let start = records
+            .iter()
+            .rposition(|r| rollover.study_day(r.at) < day)
+            .map_or(0, |i| i + 1);
         for record in &records[start..] {
             if rollover.study_day(record.at) != day {
                 continue;
@@ -127,7 +137,11 @@ impl DayLog {
                 }
             }
         }
-        log.pending_redrill = last_grade.into_iter().filter(|(_, g)| g.needs_redrill()).map(|(k, _)| k).collect();
+        log.pending_redrill = last_grade
+            .into_iter()
+            .filter(|(_, g)| g.needs_redrill())
+            .map(|(k, _)| k)
+            .collect();
         log
     }
 }
@@ -141,7 +155,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { new_per_day: 20, reviews_per_day: 200 }
+        Limits {
+            new_per_day: 20,
+            reviews_per_day: 200,
+        }
     }
 }
 
@@ -168,7 +185,12 @@ impl DayQueue {
         seed: u64,
     ) -> DayQueue {
         let in_scope: HashSet<&CardKey> = cards.iter().collect();
-        let redrill: Vec<CardKey> = day_log.pending_redrill.iter().filter(|k| in_scope.contains(k)).cloned().collect();
+        let redrill: Vec<CardKey> = day_log
+            .pending_redrill
+            .iter()
+            .filter(|k| in_scope.contains(k))
+            .cloned()
+            .collect();
         let mut due: Vec<(NaiveDate, CardKey)> = cards
             .iter()
             .filter_map(|key| {
@@ -182,7 +204,12 @@ impl DayQueue {
         let new_room = limits.new_per_day.saturating_sub(day_log.new_seen);
         DayQueue {
             due: due.into_iter().take(due_room).map(|(_, k)| k).collect(),
-            new: cards.iter().filter(|k| !schedules.contains_key(*k)).take(new_room).cloned().collect(),
+            new: cards
+                .iter()
+                .filter(|k| !schedules.contains_key(*k))
+                .take(new_room)
+                .cloned()
+                .collect(),
             redrill,
         }
     }
@@ -210,7 +237,13 @@ mod tests {
     }
 
     fn rec(time: &str, card: &str, grade: u8, kind: AnswerKind) -> Record {
-        Record { at: at(time), card: key(card), grade: Grade::new(grade).expect("grade"), answer_ms: 0, kind }
+        Record {
+            at: at(time),
+            card: key(card),
+            grade: Grade::new(grade).expect("grade"),
+            answer_ms: 0,
+            kind,
+        }
     }
 
     fn date(text: &str) -> NaiveDate {
@@ -250,7 +283,14 @@ mod tests {
         ];
         let schedules = replay(&log, Rollover::DEFAULT);
         let day = DayLog::of(&log, date("2026-11-02"), Rollover::DEFAULT, &schedules);
-        assert_eq!(day, DayLog { new_seen: 1, reviewed: 1, pending_redrill: vec![key("d/b")] });
+        assert_eq!(
+            day,
+            DayLog {
+                new_seen: 1,
+                reviewed: 1,
+                pending_redrill: vec![key("d/b")]
+            }
+        );
     }
 
     #[test]
@@ -261,14 +301,33 @@ mod tests {
             rec("2026-11-03T09:00:00+00:00", "d/later", 5, AnswerKind::Review),
         ];
         let schedules = replay(&log, Rollover::DEFAULT);
-        let cards: Vec<CardKey> = ["d/n1", "d/soon", "d/n2", "d/late", "d/n3", "d/later"].map(key).to_vec();
+        let cards: Vec<CardKey> = ["d/n1", "d/soon", "d/n2", "d/late", "d/n3", "d/later"]
+            .map(key)
+            .to_vec();
         let today = date("2026-11-04");
-        let limits = Limits { new_per_day: 2, reviews_per_day: 200 };
+        let limits = Limits {
+            new_per_day: 2,
+            reviews_per_day: 200,
+        };
         let q = DayQueue::build(&cards, &schedules, &DayLog::default(), today, limits, 7);
         assert_eq!(q.due, [key("d/late"), key("d/soon"), key("d/later")]);
         assert_eq!(q.new, [key("d/n1"), key("d/n2")]);
-        let used = DayLog { new_seen: 1, reviewed: 2, pending_redrill: vec![] };
-        let q = DayQueue::build(&cards, &schedules, &used, today, Limits { new_per_day: 2, reviews_per_day: 3 }, 7);
+        let used = DayLog {
+            new_seen: 1,
+            reviewed: 2,
+            pending_redrill: vec![],
+        };
+        let q = DayQueue::build(
+            &cards,
+            &schedules,
+            &used,
+            today,
+            Limits {
+                new_per_day: 2,
+                reviews_per_day: 3,
+            },
+            7,
+        );
         assert_eq!((q.due.len(), q.new.len()), (1, 1));
     }
 }

@@ -70,7 +70,10 @@ impl Layout {
                         && expect_item
                     {
                         // A card written without a variant name, e.g. `(front: …)`.
-                        layout.cards.push(CardLayout { start: tok.at, fields: Vec::new() });
+                        layout.cards.push(CardLayout {
+                            start: tok.at,
+                            fields: Vec::new(),
+                        });
                         expect_item = false;
                     }
                     depth += 1;
@@ -113,7 +116,10 @@ impl Layout {
                         && depth == d
                         && expect_item
                     {
-                        layout.cards.push(CardLayout { start: tok.at, fields: Vec::new() });
+                        layout.cards.push(CardLayout {
+                            start: tok.at,
+                            fields: Vec::new(),
+                        });
                         expect_item = false;
                     }
                 }
@@ -166,7 +172,10 @@ impl Cursor<'_> {
 }
 
 fn tokenize(text: &str) -> Vec<Token> {
-    let mut cur = Cursor { chars: text.char_indices().peekable(), pos: Pos::START };
+    let mut cur = Cursor {
+        chars: text.char_indices().peekable(),
+        pos: Pos::START,
+    };
     let mut tokens = Vec::new();
     while let Some(c) = cur.peek() {
         let at = cur.pos;
@@ -201,12 +210,22 @@ fn tokenize(text: &str) -> Vec<Token> {
                     text.push(n);
                     cur.bump();
                 }
-                tokens.push(Token { kind: Kind::Ident, text, at, offset });
+                tokens.push(Token {
+                    kind: Kind::Ident,
+                    text,
+                    at,
+                    offset,
+                });
                 continue;
             }
             _ => Kind::Other,
         };
-        tokens.push(Token { kind, text: String::new(), at, offset });
+        tokens.push(Token {
+            kind,
+            text: String::new(),
+            at,
+            offset,
+        });
     }
     tokens
 }

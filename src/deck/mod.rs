@@ -215,7 +215,10 @@ pub struct Rules<'a> {
 /// Deck and card ids become part of card keys (`deck/card`) in the review log, so
 /// they are kept to characters that need no quoting anywhere.
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 const ID_RULE: &str = "use letters, digits, '-', '_' and '.'";
@@ -225,10 +228,13 @@ const ID_RULE: &str = "use letters, digits, '-', '_' and '.'";
 pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
     let file = source.origin.to_string();
     let text = source.text.as_str();
-    let options = ron::Options::default()
-        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES);
+    let options =
+        ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES);
     let raw: format::DeckFile = options.from_str(text).map_err(|e| {
-        let pos = Pos { line: e.span.start.line.max(1), col: e.span.start.col.max(1) };
+        let pos = Pos {
+            line: e.span.start.line.max(1),
+            col: e.span.start.col.max(1),
+        };
         vec![Problem::new(&file, text, pos, ron_message(&e.code))]
     })?;
     let layout = Layout::scan(text);
@@ -245,9 +251,15 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
     match raw.stage {
         Some(stage) if !(1..=Roadmap::MAX_STAGE).contains(&stage) => report(
             deck_at("stage"),
-            format!("stage {stage} is out of range: the roadmap has stages 1 to {}", Roadmap::MAX_STAGE),
+            format!(
+                "stage {stage} is out of range: the roadmap has stages 1 to {}",
+                Roadmap::MAX_STAGE
+            ),
         ),
-        None if rules.complete => report(Pos::START, "missing field `stage` (built-in decks name their roadmap stage)".into()),
+        None if rules.complete => report(
+            Pos::START,
+            "missing field `stage` (built-in decks name their roadmap stage)".into(),
+        ),
         _ => {}
     }
     match &raw.section {
@@ -255,10 +267,16 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
             if let Some(roadmap) = rules.roadmap
                 && roadmap.section(section).is_none()
             {
-                report(deck_at("section"), format!("unknown section {section:?}: not in the roadmap"));
+                report(
+                    deck_at("section"),
+                    format!("unknown section {section:?}: not in the roadmap"),
+                );
             }
         }
-        None if rules.complete => report(Pos::START, "missing field `section` (built-in decks name their roadmap section)".into()),
+        None if rules.complete => report(
+            Pos::START,
+            "missing field `section` (built-in decks name their roadmap section)".into(),
+        ),
         None => {}
     }
 
@@ -271,7 +289,10 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
         if !is_valid_id(&basic.id) {
             report(at("id"), format!("card id {:?} is not valid: {ID_RULE}", basic.id));
         } else if let Some(first) = cards.iter().find(|c| c.id == basic.id) {
-            report(at("id"), format!("duplicate card id {:?} (first used on line {})", basic.id, first.line));
+            report(
+                at("id"),
+                format!("duplicate card id {:?} (first used on line {})", basic.id, first.line),
+            );
         }
         for (name, value) in [("front", &basic.front), ("back", &basic.back)] {
             if value.trim().is_empty() {
@@ -279,10 +300,15 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
             }
         }
         if basic.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            report(at("notes"), format!("empty `notes` in card {:?} (leave the field out instead)", basic.id));
+            report(
+                at("notes"),
+                format!("empty `notes` in card {:?} (leave the field out instead)", basic.id),
+            );
         }
         match &basic.topic {
-            Some(topic) if topic.trim().is_empty() => report(at("topic"), format!("empty `topic` in card {:?}", basic.id)),
+            Some(topic) if topic.trim().is_empty() => {
+                report(at("topic"), format!("empty `topic` in card {:?}", basic.id))
+            }
             Some(topic) => {
                 if let Some(roadmap) = rules.roadmap
                     && roadmap.topic(topic).is_none()
@@ -290,13 +316,22 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
                     report(at("topic"), format!("unknown topic {topic:?}: not in the roadmap"));
                 }
             }
-            None if rules.complete => report(start, format!("missing field `topic` in card {:?} (built-in cards name their roadmap topic)", basic.id)),
+            None if rules.complete => report(
+                start,
+                format!(
+                    "missing field `topic` in card {:?} (built-in cards name their roadmap topic)",
+                    basic.id
+                ),
+            ),
             None => {}
         }
         cards.push(Card {
             id: basic.id,
             topic: basic.topic,
-            content: Content::Basic { front: basic.front, back: basic.back },
+            content: Content::Basic {
+                front: basic.front,
+                back: basic.back,
+            },
             notes: basic.notes,
             tags: basic.tags,
             line: start.line,
@@ -335,13 +370,19 @@ mod tests {
     use super::*;
 
     fn source(text: &str) -> Source {
-        Source { origin: Origin::File(PathBuf::from("my.ron")), text: text.to_string() }
+        Source {
+            origin: Origin::File(PathBuf::from("my.ron")),
+            text: text.to_string(),
+        }
     }
 
     fn problems(text: &str) -> Vec<String> {
         match parse(&source(text), &Rules::default()) {
             Ok(_) => Vec::new(),
-            Err(problems) => problems.iter().map(|p| format!("{}:{} {}", p.pos.line, p.pos.col, p.message)).collect(),
+            Err(problems) => problems
+                .iter()
+                .map(|p| format!("{}:{} {}", p.pos.line, p.pos.col, p.message))
+                .collect(),
         }
     }
 
@@ -362,7 +403,10 @@ mod tests {
         let text = "Deck(\n  id: \"d\",\n  title: \"T\",\n  cards: [\n    Basic(id: \"a\", front: \"Q\", back: \"A\"),\n    Basic(id: \"a\", front: \" \", back: \"A\"),\n  ],\n)\n";
         assert_eq!(
             problems(text),
-            ["6:15 duplicate card id \"a\" (first used on line 5)", "6:27 empty `front` in card \"a\""]
+            [
+                "6:15 duplicate card id \"a\" (first used on line 5)",
+                "6:27 empty `front` in card \"a\""
+            ]
         );
     }
 
@@ -388,7 +432,14 @@ mod tests {
     #[test]
     fn complete_decks_need_section_stage_and_topics() {
         let text = "Deck(id: \"d\", title: \"T\", cards: [Basic(id: \"a\", front: \"Q\", back: \"A\")])";
-        let err = parse(&source(text), &Rules { roadmap: None, complete: true }).expect_err("incomplete");
+        let err = parse(
+            &source(text),
+            &Rules {
+                roadmap: None,
+                complete: true,
+            },
+        )
+        .expect_err("incomplete");
         let messages: Vec<&str> = err.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
     }

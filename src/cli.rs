@@ -1,0 +1,430 @@
+//! The command line: arguments become checked settings, then each command runs
+//! against the library. This is the edge where the clock, the environment, the
+//! terminal and the files meet the pure core.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, Local};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::collection::{self, Collection, Library, Settings};
+use crate::deck::{CardKey, Problem, Source};
+use crate::log::{self, LogError};
+use crate::repl::{self, Clock, Review};
+use crate::roadmap::Roadmap;
+use crate::sched::{DayLog, DayQueue, Limits, Rollover};
+use crate::session::Session;
+
+const ABOUT: &str = "Spaced repetition in the terminal, with the ML engineer roadmap built in.";
+
+#[derive(Debug, Parser)]
+#[command(name = "recall", version, about = ABOUT, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where the review log and your own decks live [default: the XDG data dir, e.g. ~/.local/share/recall]
+    #[arg(long, global = true, env = "RECALL_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Also read decks from this folder (may be given more than once)
+    #[arg(long = "decks", global = true, value_name = "DIR")]
+    pub deck_dirs: Vec<PathBuf>,
+    /// The hour (0-23, local time) at which a new study day begins
+    #[arg(long, global = true, value_name = "HOUR", default_value_t = 4)]
+    pub rollover_hour: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review the cards due today, then new ones, in an interactive session
+    Review(ReviewArgs),
+    /// Show a card with its schedule and answer history
+    Card(CardArgs),
+    /// Work with deck files
+    #[command(subcommand)]
+    Deck(DeckCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Review only this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+    /// At most this many new cards a day
+    #[arg(long = "new", value_name = "N", default_value_t = 20)]
+    pub new_per_day: usize,
+    /// At most this many reviews a day
+    #[arg(long = "reviews", value_name = "N", default_value_t = 200)]
+    pub reviews_per_day: usize,
+    /// Seed for the order of cards due on the same day [default: the date]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    /// The card, as DECK/CARD (e.g. ml/f1-formula)
+    pub key: String,
+    /// Print JSON for scripts
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeckCommand {
+    /// Check deck files and report every problem with file:line:col
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check [default: the built-in decks and your deck folders]
+    pub paths: Vec<PathBuf>,
+    /// Hold the files to the built-in decks' rules: section, stage and topics from the roadmap
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Everything that can stop a command, with the text the user sees.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error(transparent)]
+    Repl(#[from] repl::ReplError),
+    #[error("{0}")]
+    Roadmap(Problem),
+    #[error(
+        "RECALL_NOW={value:?} is not an RFC 3339 time with a UTC offset (e.g. 2026-11-24T09:00:00+01:00): {reason}"
+    )]
+    BadNow { value: String, reason: String },
+    #[error("--rollover-hour {0} is out of range: use an hour from 0 to 23")]
+    BadRollover(u32),
+    #[error("no deck with id {id:?}; decks: {known}")]
+    UnknownDeck { id: String, known: String },
+    #[error("{0:?} is not a card key: write it as DECK/CARD, e.g. ml/f1-formula")]
+    BadKey(String),
+    #[error("no card {0}")]
+    UnknownCard(String),
+    #[error("no data directory: set RECALL_HOME or pass --data-dir ({0})")]
+    NoDataDir(String),
+    #[error("{count} problem(s) in deck files")]
+    DeckProblems { count: usize },
+    #[error("{0}")]
+    Output(#[from] io::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::BadNow { .. } | Error::BadRollover(_) | Error::BadKey(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// The clock at the edge: the system's, or a fixed `RECALL_NOW`.
+pub enum AppClock {
+    System,
+    Fixed(DateTime<FixedOffset>),
+}
+
+impl AppClock {
+    pub fn from_env() -> Result<AppClock, Error> {
+        match std::env::var("RECALL_NOW") {
+            Ok(value) if !value.trim().is_empty() => DateTime::parse_from_rfc3339(value.trim())
+                .map(AppClock::Fixed)
+                .map_err(|e| Error::BadNow {
+                    value,
+                    reason: e.to_string(),
+                }),
+            _ => Ok(AppClock::System),
+        }
+    }
+}
+
+impl Clock for AppClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        match self {
+            AppClock::System => Local::now().fixed_offset(),
+            AppClock::Fixed(at) => *at,
+        }
+    }
+}
+
+fn settings(global: &GlobalArgs) -> Result<Settings, Error> {
+    use etcetera::BaseStrategy;
+    let rollover = Rollover::new(global.rollover_hour).ok_or(Error::BadRollover(global.rollover_hour))?;
+    let data_dir = match &global.data_dir {
+        Some(dir) => dir.clone(),
+        None => etcetera::choose_base_strategy()
+            .map_err(|e| Error::NoDataDir(e.to_string()))?
+            .data_dir()
+            .join("recall"),
+    };
+    Ok(Settings {
+        data_dir,
+        deck_dirs: global.deck_dirs.clone(),
+        rollover,
+    })
+}
+
+fn roadmap() -> Result<Roadmap, Error> {
+    Roadmap::builtin().map_err(Error::Roadmap)
+}
+
+/// Loads the decks; problems in the user's decks are reported and those decks skipped.
+fn library(settings: &Settings, err: &mut dyn Write) -> Result<Library, Error> {
+    let library = Library::load(settings, roadmap()?);
+    for problem in &library.problems {
+        writeln!(err, "warning: skipping a deck: {problem}")?;
+    }
+    Ok(library)
+}
+
+fn unknown_deck(library: &Library, id: &str) -> Error {
+    let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
+    Error::UnknownDeck {
+        id: id.to_string(),
+        known: known.join(", "),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let settings = settings(&cli.global)?;
+    let clock = AppClock::from_env()?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut err = io::stderr();
+    match cli.command {
+        Command::Review(args) => review(&settings, &args, &clock, &mut out, &mut err),
+        Command::Card(args) => card(&settings, &args, &mut out, &mut err),
+        Command::Deck(DeckCommand::Check(args)) => check(&settings, &args, &mut out, &mut err),
+    }
+}
+
+fn review(
+    settings: &Settings,
+    args: &ReviewArgs,
+    clock: &AppClock,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let library = library(settings, err)?;
+    if let Some(id) = &args.deck
+        && library.deck(id).is_none()
+    {
+        return Err(unknown_deck(&library, id));
+    }
+    let (mut writer, parsed) = log::Writer::open(&settings.log_path())?;
+    for warning in &parsed.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    let collection = Collection::new(library, parsed.records, settings.rollover);
+    let now = clock.now();
+    let today = settings.rollover.study_day(now);
+    let keys: Vec<CardKey> = collection
+        .library
+        .cards_in_order(args.deck.as_deref())
+        .into_iter()
+        .map(|(d, c)| CardKey::new(&d.id, &c.id))
+        .collect();
+    let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
+    let limits = Limits {
+        new_per_day: args.new_per_day,
+        reviews_per_day: args.reviews_per_day,
+    };
+    let seed = args.seed.unwrap_or_else(|| today.to_epoch_days().unsigned_abs().into());
+    let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, limits, seed);
+    if queue.is_empty() {
+        let next = keys
+            .iter()
+            .filter_map(|k| collection.schedules.get(k))
+            .map(|s| s.due)
+            .filter(|d| *d > today)
+            .min();
+        match next {
+            Some(date) => writeln!(out, "Nothing to review today. The next card is due on {date}.")?,
+            None => writeln!(out, "Nothing to review today.")?,
+        }
+        return Ok(());
+    }
+    let schedules = queue
+        .due
+        .iter()
+        .chain(&queue.redrill)
+        .filter_map(|k| collection.schedules.get(k).map(|s| (k.clone(), *s)))
+        .collect();
+    let mut session = Session::new(queue, schedules, settings.rollover);
+    let stdin = io::stdin();
+    let terminal = stdin.is_terminal() && io::stdout().is_terminal();
+    let width = if io::stdout().is_terminal() {
+        textwrap::termwidth()
+    } else {
+        80
+    };
+    let mut input: Box<dyn repl::Input> = if terminal {
+        Box::new(repl::Terminal::new()?)
+    } else {
+        Box::new(repl::Piped(stdin.lock()))
+    };
+    let mut review = Review {
+        session: &mut session,
+        lookup: |k: &CardKey| collection.card(k),
+        width,
+    };
+    review.run(input.as_mut(), out, &mut writer, clock)?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct CardReport<'a> {
+    key: String,
+    deck: &'a str,
+    card: &'a str,
+    topic: Option<&'a str>,
+    front: &'a str,
+    back: &'a str,
+    repetitions: u32,
+    ef: f64,
+    interval_days: u32,
+    due: Option<String>,
+    lapses: u32,
+    reviews: Vec<ReviewReport>,
+}
+
+#[derive(Serialize)]
+struct ReviewReport {
+    at: String,
+    grade: u8,
+    answer_ms: u32,
+    kind: &'static str,
+}
+
+fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let key = CardKey::parse(&args.key).ok_or_else(|| Error::BadKey(args.key.clone()))?;
+    let library = library(settings, err)?;
+    let parsed = collection::read_log(settings)?;
+    for warning in &parsed.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    let collection = Collection::new(library, parsed.records, settings.rollover);
+    let (deck, card) = collection
+        .card(&key)
+        .ok_or_else(|| Error::UnknownCard(key.to_string()))?;
+    let schedule = collection.schedules.get(&key);
+    let sm2 = schedule.map(|s| s.sm2).unwrap_or_default();
+    let report = CardReport {
+        key: key.to_string(),
+        deck: &deck.id,
+        card: &card.id,
+        topic: card.topic.as_deref(),
+        front: card.question(),
+        back: card.answer(),
+        repetitions: sm2.repetitions,
+        ef: sm2.ease.as_f64(),
+        interval_days: sm2.interval,
+        due: schedule.map(|s| s.due.to_string()),
+        lapses: sm2.lapses,
+        reviews: collection
+            .records
+            .iter()
+            .filter(|r| r.card == key)
+            .map(|r| ReviewReport {
+                at: r.at.to_rfc3339(),
+                grade: r.grade.value(),
+                answer_ms: r.answer_ms,
+                kind: r.kind.as_str(),
+            })
+            .collect(),
+    };
+    if args.json {
+        serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let topic = report.topic.map(|t| format!(", topic {t}")).unwrap_or_default();
+    writeln!(
+        out,
+        "{}  ({}{topic}, {}:{})",
+        report.key, deck.title, deck.origin, card.line
+    )?;
+    writeln!(out, "Q:")?;
+    write!(out, "{}", crate::render::layout(report.front, 80, "  "))?;
+    writeln!(out, "A:")?;
+    write!(out, "{}", crate::render::layout(report.back, 80, "  "))?;
+    match &report.due {
+        Some(due) => writeln!(
+            out,
+            "Schedule: repetitions {} · EF {} · interval {} day(s) · due {due} · lapses {}",
+            sm2.repetitions, sm2.ease, sm2.interval, sm2.lapses
+        )?,
+        None => writeln!(out, "Schedule: new (never answered)")?,
+    }
+    if !report.reviews.is_empty() {
+        writeln!(out, "History:")?;
+        for r in &report.reviews {
+            writeln!(out, "  {}  grade {}  {:>6} ms  {}", r.at, r.grade, r.answer_ms, r.kind)?;
+        }
+    }
+    Ok(())
+}
+
+fn check(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let roadmap = roadmap()?;
+    let mut sources: Vec<Source> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut files = Vec::new();
+    if args.paths.is_empty() {
+        sources.extend(collection::builtin_sources());
+        for dir in settings.user_deck_dirs() {
+            files.extend(collection::deck_files(&dir).map_err(io::Error::other)?);
+        }
+    } else {
+        for path in &args.paths {
+            if path.is_dir() {
+                match collection::deck_files(path) {
+                    Ok(found) => files.extend(found),
+                    Err(e) => problems.push(Problem {
+                        file: path.display().to_string(),
+                        pos: crate::deck::Pos::START,
+                        message: format!("cannot read folder: {e}"),
+                        line_text: None,
+                    }),
+                }
+            } else {
+                files.push(path.clone());
+            }
+        }
+    }
+    for file in files {
+        match collection::read_source(&file) {
+            // The roadmap lives beside the built-in decks; check it as what it is.
+            Ok(source) if file.file_name().is_some_and(|n| n == "roadmap.ron") => {
+                if let Err(problem) = Roadmap::parse(&source.origin.to_string(), &source.text) {
+                    problems.push(problem);
+                }
+            }
+            Ok(source) => sources.push(source),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    let (decks, found) = collection::check_sources(&sources, &roadmap, args.strict);
+    problems.extend(found);
+    for problem in &problems {
+        writeln!(err, "{problem}\n")?;
+    }
+    if !problems.is_empty() {
+        return Err(Error::DeckProblems { count: problems.len() });
+    }
+    let cards: usize = decks.iter().map(|d| d.cards.len()).sum();
+    writeln!(out, "{} deck(s), {cards} card(s): no problems", decks.len())?;
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! The learner's collection: the decks (built-in and their own) joined with the review
+//! log by card key.
+//!
+//! This is where files are read. Everything it hands on (decks, records, schedules) is
+//! plain data for the pure layers below.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::deck::{self, Card, CardKey, Deck, Origin, Problem, Rules, Source};
+use crate::log::{self, Record};
+use crate::roadmap::Roadmap;
+use crate::sched::{CardSchedule, Rollover, replay};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));
+
+/// Where recall keeps things and how it reads days.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    /// Extra deck folders (`--decks DIR`), besides `<data dir>/decks`.
+    pub deck_dirs: Vec<PathBuf>,
+    pub rollover: Rollover,
+}
+
+impl Settings {
+    pub fn log_path(&self) -> PathBuf {
+        self.data_dir.join("reviews.log")
+    }
+
+    /// Every folder user decks are read from, the data dir's own first.
+    pub fn user_deck_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.data_dir.join("decks")];
+        dirs.extend(self.deck_dirs.iter().cloned());
+        dirs
+    }
+}
+
+/// The built-in deck sources.
+pub fn builtin_sources() -> Vec<Source> {
+    BUILTIN_DECKS
+        .iter()
+        .map(|(name, text)| Source {
+            origin: Origin::BuiltIn(name),
+            text: (*text).to_string(),
+        })
+        .collect()
+}
+
+/// The `*.ron` files of a folder, sorted by name. A missing folder has none.
+pub fn deck_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads one user deck file; an unreadable file is a problem at line 1.
+pub fn read_source(path: &Path) -> Result<Source, Problem> {
+    match fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source {
+                origin: Origin::File(path.to_path_buf()),
+                text,
+            }),
+            Err(e) => Err(Problem {
+                file: path.display().to_string(),
+                pos: deck::Pos::START,
+                message: format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+                line_text: None,
+            }),
+        },
+        Err(e) => Err(Problem {
+            file: path.display().to_string(),
+            pos: deck::Pos::START,
+            message: format!("cannot read: {e}"),
+            line_text: None,
+        }),
+    }
+}
+
+/// Checks a set of sources as one collection: each deck on its own, then duplicate
+/// deck ids across files. Built-in decks (and every deck when `strict`) are held to
+/// the roadmap.
+pub fn check_sources(sources: &[Source], roadmap: &Roadmap, strict: bool) -> (Vec<Deck>, Vec<Problem>) {
+    let mut decks: Vec<Deck> = Vec::new();
+    let mut problems = Vec::new();
+    for source in sources {
+        let rules = if strict || source.origin.is_builtin() {
+            Rules {
+                roadmap: Some(roadmap),
+                complete: true,
+            }
+        } else {
+            Rules::default()
+        };
+        match deck::parse(source, &rules) {
+            Ok(deck) => {
+                if let Some(first) = decks
+                    .iter()
+                    .find(|d| d.id == deck.id && d.origin.is_builtin() == deck.origin.is_builtin())
+                {
+                    problems.push(Problem::new(
+                        &source.origin.to_string(),
+                        &source.text,
+                        deck::id_position(&source.text),
+                        format!("duplicate deck id {:?} (also used by {})", deck.id, first.origin),
+                    ));
+                } else {
+                    decks.push(deck);
+                }
+            }
+            Err(found) => problems.extend(found),
+        }
+    }
+    (decks, problems)
+}
+
+/// The decks available for study, with the problems of those that were skipped.
+#[derive(Debug)]
+pub struct Library {
+    pub roadmap: Roadmap,
+    /// Built-in decks first (a user deck with a built-in id takes its place), then the
+    /// user's own in folder and file order.
+    pub decks: Vec<Deck>,
+    pub problems: Vec<Problem>,
+}
+
+impl Library {
+    pub fn load(settings: &Settings, roadmap: Roadmap) -> Library {
+        let mut sources = builtin_sources();
+        let mut problems = Vec::new();
+        for dir in settings.user_deck_dirs() {
+            match deck_files(&dir) {
+                Ok(files) => {
+                    for file in files {
+                        match read_source(&file) {
+                            Ok(source) => sources.push(source),
+                            Err(problem) => problems.push(problem),
+                        }
+                    }
+                }
+                Err(e) => problems.push(Problem {
+                    file: dir.display().to_string(),
+                    pos: deck::Pos::START,
+                    message: format!("cannot read deck folder: {e}"),
+                    line_text: None,
+                }),
+            }
+        }
+        let (all, found) = check_sources(&sources, &roadmap, false);
+        problems.extend(found);
+        let mut decks: Vec<Deck> = Vec::new();
+        for deck in all {
+            match decks.iter().position(|d| d.id == deck.id) {
+                // Only a user deck can meet an earlier deck of the same id here: the
+                // built-in one, which it replaces in place.
+                Some(i) => decks[i] = deck,
+                None => decks.push(deck),
+            }
+        }
+        Library {
+            roadmap,
+            decks,
+            problems,
+        }
+    }
+
+    pub fn deck(&self, id: &str) -> Option<&Deck> {
+        self.decks.iter().find(|d| d.id == id)
+    }
+
+    /// The cards of the given decks (all when `None`) in roadmap order: stage, then
+    /// section, then topic, then deck and card order. Cards without a roadmap topic
+    /// follow at their deck's stage (user decks without a stage come last).
+    pub fn cards_in_order(&self, deck: Option<&str>) -> Vec<(&Deck, &Card)> {
+        let mut cards: Vec<(OrderRank, &Deck, &Card)> = Vec::new();
+        for (d, deck_ref) in self.decks.iter().enumerate() {
+            if deck.is_some_and(|id| id != deck_ref.id) {
+                continue;
+            }
+            for (c, card) in deck_ref.cards.iter().enumerate() {
+                let rank = card
+                    .topic
+                    .as_deref()
+                    .map(|t| self.roadmap.topic_rank(t))
+                    .filter(|r| r.0 != u8::MAX)
+                    .unwrap_or((deck_ref.stage.unwrap_or(Roadmap::MAX_STAGE + 1), usize::MAX, usize::MAX));
+                cards.push(((rank.0, rank.1, rank.2, d, c), deck_ref, card));
+            }
+        }
+        cards.sort_by_key(|(rank, _, _)| *rank);
+        cards.into_iter().map(|(_, d, c)| (d, c)).collect()
+    }
+}
+
+/// Where a card stands in learning order: stage, section, topic, deck, card.
+type OrderRank = (u8, usize, usize, usize, usize);
+
+/// The decks and the log, joined.
+#[derive(Debug)]
+pub struct Collection {
+    pub library: Library,
+    pub records: Vec<Record>,
+    pub schedules: HashMap<CardKey, CardSchedule>,
+    index: HashMap<CardKey, (usize, usize)>,
+}
+
+impl Collection {
+    pub fn new(library: Library, records: Vec<Record>, rollover: Rollover) -> Collection {
+        let schedules = replay(&records, rollover);
+        let mut index = HashMap::new();
+        for (d, deck) in library.decks.iter().enumerate() {
+            for (c, card) in deck.cards.iter().enumerate() {
+                index.insert(CardKey::new(&deck.id, &card.id), (d, c));
+            }
+        }
+        Collection {
+            library,
+            records,
+            schedules,
+            index,
+        }
+    }
+
+    pub fn card(&self, key: &CardKey) -> Option<(&Deck, &Card)> {
+        let &(d, c) = self.index.get(key)?;
+        let deck = self.library.decks.get(d)?;
+        Some((deck, deck.cards.get(c)?))
+    }
+}
+
+/// Reads the log without locking it, for commands that only look.
+pub fn read_log(settings: &Settings) -> Result<log::Parsed, log::LogError> {
+    log::read(&settings.log_path())
+}

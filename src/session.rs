@@ -1,0 +1,325 @@
+//! What happens when a learner answers: the rules of one review session.
+//!
+//! Pure: the caller passes the time of each answer and writes the records this module
+//! returns. The first answer of the study day to a card moves its schedule (SM-2); a
+//! card graded below 4 comes back at the end of the session until it scores at least
+//! 4 (SM-2 step 7), and those repeats are logged as re-drills that change nothing.
+//! Undo takes back exactly the last step.
+
+use std::collections::{HashMap, VecDeque};
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::deck::CardKey;
+use crate::log::{AnswerKind, Record};
+use crate::sched::{CardSchedule, DayQueue, Rollover};
+use crate::sm2::Grade;
+
+/// Why a card is in the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Due,
+    New,
+    Redrill,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Due => "review",
+            Phase::New => "new",
+            Phase::Redrill => "re-drill",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    key: CardKey,
+    phase: Phase,
+}
+
+/// The result of one answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    /// To be appended to the review log before the next card is shown.
+    pub record: Record,
+    /// The card's new schedule, when the answer moved it.
+    pub schedule: Option<CardSchedule>,
+    /// Whether the card comes back later in this session.
+    pub redrill: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Answer {
+        entry: Entry,
+        previous: Option<CardSchedule>,
+        requeued: bool,
+        record: Record,
+    },
+    Skip {
+        entry: Entry,
+    },
+}
+
+/// What an undo took back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Undone {
+    /// An answer: its record must be removed from the log.
+    Answer(Record),
+    Skip(CardKey),
+}
+
+/// Counts shown in the prompt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Remaining {
+    pub due: usize,
+    pub new: usize,
+    pub redrill: usize,
+}
+
+impl Remaining {
+    pub fn total(self) -> usize {
+        self.due + self.new + self.redrill
+    }
+}
+
+#[derive(Debug)]
+pub struct Session {
+    queue: VecDeque<Entry>,
+    redrill: VecDeque<Entry>,
+    schedules: HashMap<CardKey, CardSchedule>,
+    rollover: Rollover,
+    steps: Vec<Step>,
+}
+
+impl Session {
+    /// A session over `queue`; `schedules` holds the current schedule of every card
+    /// that has one (cards missing from it are new).
+    pub fn new(queue: DayQueue, schedules: HashMap<CardKey, CardSchedule>, rollover: Rollover) -> Session {
+        let entries = |keys: Vec<CardKey>, phase| keys.into_iter().map(move |key| Entry { key, phase });
+        Session {
+            queue: entries(queue.due, Phase::Due)
+                .chain(entries(queue.new, Phase::New))
+                .collect(),
+            redrill: entries(queue.redrill, Phase::Redrill).collect(),
+            schedules,
+            rollover,
+            steps: Vec::new(),
+        }
+    }
+
+    fn front(&self) -> Option<&Entry> {
+        self.queue.front().or_else(|| self.redrill.front())
+    }
+
+    fn pop(&mut self) -> Option<Entry> {
+        self.queue.pop_front().or_else(|| self.redrill.pop_front())
+    }
+
+    /// The card to show now, and why it is here.
+    pub fn current(&self) -> Option<(&CardKey, Phase)> {
+        self.front().map(|e| (&e.key, e.phase))
+    }
+
+    pub fn schedule(&self, key: &CardKey) -> Option<CardSchedule> {
+        self.schedules.get(key).copied()
+    }
+
+    pub fn remaining(&self) -> Remaining {
+        let mut r = Remaining::default();
+        for e in self.queue.iter().chain(self.redrill.iter()) {
+            match e.phase {
+                Phase::Due => r.due += 1,
+                Phase::New => r.new += 1,
+                Phase::Redrill => r.redrill += 1,
+            }
+        }
+        r
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.front().is_none()
+    }
+
+    /// Answers the current card with `grade` at time `at`, taking `answer_ms`.
+    /// `None` when the session is over.
+    pub fn answer(&mut self, grade: Grade, at: DateTime<FixedOffset>, answer_ms: u32) -> Option<Answered> {
+        let entry = self.pop()?;
+        let previous = self.schedules.get(&entry.key).copied();
+        let day = self.rollover.study_day(at);
+        // Only the day's first answer schedules. A card from the main queue was not
+        // answered yet today (the queue excludes those); a re-drill always was.
+        let schedule = (entry.phase != Phase::Redrill).then(|| CardSchedule::answer(previous, grade, day));
+        if let Some(s) = schedule {
+            self.schedules.insert(entry.key.clone(), s);
+        }
+        let requeued = grade.needs_redrill();
+        if requeued {
+            self.redrill.push_back(Entry {
+                key: entry.key.clone(),
+                phase: Phase::Redrill,
+            });
+        }
+        let record = Record {
+            at,
+            card: entry.key.clone(),
+            grade,
+            answer_ms,
+            kind: if schedule.is_some() {
+                AnswerKind::Review
+            } else {
+                AnswerKind::Redrill
+            },
+        };
+        self.steps.push(Step::Answer {
+            entry,
+            previous,
+            requeued,
+            record: record.clone(),
+        });
+        Some(Answered {
+            record,
+            schedule,
+            redrill: requeued,
+        })
+    }
+
+    /// Leaves the current card for another session. `None` when the session is over.
+    pub fn skip(&mut self) -> Option<CardKey> {
+        let entry = self.pop()?;
+        let key = entry.key.clone();
+        self.steps.push(Step::Skip { entry });
+        Some(key)
+    }
+
+    /// Takes back the last answer or skip; the card becomes the current one again.
+    pub fn undo(&mut self) -> Option<Undone> {
+        let step = self.steps.pop()?;
+        match step {
+            Step::Answer {
+                entry,
+                previous,
+                requeued,
+                record,
+            } => {
+                if requeued {
+                    self.redrill.pop_back();
+                }
+                match previous {
+                    Some(s) => self.schedules.insert(entry.key.clone(), s),
+                    None => self.schedules.remove(&entry.key),
+                };
+                self.push_front(entry);
+                Some(Undone::Answer(record))
+            }
+            Step::Skip { entry } => {
+                let key = entry.key.clone();
+                self.push_front(entry);
+                Some(Undone::Skip(key))
+            }
+        }
+    }
+
+    fn push_front(&mut self, entry: Entry) {
+        // A re-drill shown while the main queue was empty goes back to the re-drill
+        // queue; everything else to the main queue.
+        if entry.phase == Phase::Redrill && self.queue.is_empty() {
+            self.redrill.push_front(entry);
+        } else {
+            self.queue.push_front(entry);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &str) -> CardKey {
+        CardKey::parse(k).expect("key")
+    }
+
+    fn g(v: u8) -> Grade {
+        Grade::new(v).expect("grade")
+    }
+
+    fn at(minute: u32) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("2026-11-24T09:{minute:02}:00+00:00")).expect("time")
+    }
+
+    fn session(new: &[&str]) -> Session {
+        let queue = DayQueue {
+            due: vec![],
+            new: new.iter().map(|k| key(k)).collect(),
+            redrill: vec![],
+        };
+        Session::new(queue, HashMap::new(), Rollover::DEFAULT)
+    }
+
+    #[test]
+    fn low_grades_come_back_at_the_end_until_they_reach_four() {
+        let mut s = session(&["d/a", "d/b"]);
+        let a = s.answer(g(2), at(0), 10).expect("a");
+        assert_eq!(a.record.kind, AnswerKind::Review);
+        assert!(a.redrill);
+        assert_eq!(a.schedule.map(|s| s.sm2.interval), Some(1));
+        s.answer(g(5), at(1), 10).expect("b");
+        assert_eq!(s.current(), Some((&key("d/a"), Phase::Redrill)));
+        let again = s.answer(g(3), at(2), 10).expect("redrill");
+        assert_eq!(
+            (again.record.kind, again.schedule, again.redrill),
+            (AnswerKind::Redrill, None, true)
+        );
+        let done = s.answer(g(4), at(3), 10).expect("redrill");
+        assert!(!done.redrill);
+        assert!(s.is_done());
+        // The re-drills did not touch the schedule set by the first answer.
+        assert_eq!(
+            s.schedule(&key("d/a")).map(|s| s.sm2.ease.to_string()),
+            Some("2.18".into())
+        );
+    }
+
+    #[test]
+    fn undo_restores_the_exact_previous_state() {
+        let mut s = session(&["d/a", "d/b"]);
+        s.answer(g(1), at(0), 10).expect("a");
+        let undone = s.undo().expect("undo");
+        assert!(matches!(undone, Undone::Answer(r) if r.card == key("d/a")));
+        assert_eq!(s.current(), Some((&key("d/a"), Phase::New)));
+        assert_eq!(s.schedule(&key("d/a")), None);
+        assert_eq!(
+            s.remaining(),
+            Remaining {
+                due: 0,
+                new: 2,
+                redrill: 0
+            }
+        );
+        s.skip();
+        assert_eq!(s.current(), Some((&key("d/b"), Phase::New)));
+        assert_eq!(s.undo(), Some(Undone::Skip(key("d/a"))));
+        assert_eq!(s.current(), Some((&key("d/a"), Phase::New)));
+        assert_eq!(s.undo(), None);
+    }
+
+    #[test]
+    fn undo_of_a_redrill_answer_keeps_it_a_redrill() {
+        let mut s = session(&["d/a"]);
+        s.answer(g(0), at(0), 10).expect("a");
+        s.answer(g(5), at(1), 10).expect("redrill");
+        assert!(s.is_done());
+        s.undo().expect("undo");
+        assert_eq!(s.current(), Some((&key("d/a"), Phase::Redrill)));
+        assert_eq!(
+            s.remaining(),
+            Remaining {
+                due: 0,
+                new: 0,
+                redrill: 1
+            }
+        );
+    }
+}
