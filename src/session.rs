@@ -323,3 +323,43 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::sched::replay;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a learner does in a session (answers, skips, undos), the schedules
+        /// the session ends with are exactly what replaying its log gives.
+        #[test]
+        fn the_session_agrees_with_replay_of_its_log(actions in proptest::collection::vec(0u8..8, 0..60)) {
+            let keys: Vec<CardKey> = (0..5).map(|i| CardKey::new("d", &format!("c{i}"))).collect();
+            let queue = DayQueue { due: vec![], new: keys.clone(), redrill: vec![] };
+            let mut session = Session::new(queue, HashMap::new(), Rollover::DEFAULT);
+            let mut log: Vec<Record> = Vec::new();
+            for (minute, action) in actions.into_iter().enumerate() {
+                let at = DateTime::parse_from_rfc3339("2026-11-24T09:00:00+00:00").expect("time")
+                    + chrono::TimeDelta::minutes(minute as i64);
+                match action {
+                    6 => { session.skip(); }
+                    7 => {
+                        if let Some(Undone::Answer(r)) = session.undo() {
+                            prop_assert_eq!(log.pop(), Some(r));
+                        }
+                    }
+                    grade => {
+                        if let Some(done) = session.answer(Grade::new(grade).expect("grade"), at, 0) {
+                            log.push(done.record);
+                        }
+                    }
+                }
+            }
+            let replayed = replay(&log, Rollover::DEFAULT);
+            for key in &keys {
+                prop_assert_eq!(replayed.get(key).copied(), session.schedule(key));
+            }
+        }
+    }
+}

@@ -270,3 +270,64 @@ mod tests {
         assert!(Grade::new(6).is_none());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn grades() -> impl Strategy<Value = Vec<Grade>> {
+        proptest::collection::vec((0..=Grade::MAX).prop_map(Grade), 0..80)
+    }
+
+    proptest! {
+        #[test]
+        fn ease_never_drops_below_the_floor(seq in grades()) {
+            let mut state = Sm2::NEW;
+            for g in seq {
+                state = state.answer(g);
+                prop_assert!(state.ease >= EaseFactor::MIN);
+            }
+        }
+
+        #[test]
+        fn every_answer_schedules_at_least_a_day_and_at_most_the_cap(seq in grades()) {
+            let mut state = Sm2::NEW;
+            for g in seq {
+                state = state.answer(g);
+                prop_assert!(state.interval >= 1);
+                prop_assert!(state.interval <= MAX_INTERVAL_DAYS);
+            }
+        }
+
+        #[test]
+        fn a_failure_always_restarts_at_one_day(seq in grades(), fail in 0u8..3) {
+            let state = Sm2::replay(seq).answer(Grade(fail));
+            prop_assert_eq!(state.interval, 1);
+            prop_assert_eq!(state.repetitions, 0);
+        }
+
+        #[test]
+        fn replay_is_deterministic(seq in grades()) {
+            prop_assert_eq!(Sm2::replay(seq.clone()), Sm2::replay(seq));
+        }
+
+        #[test]
+        fn consecutive_passes_never_shorten_the_interval(seq in grades(), passes in proptest::collection::vec(3u8..=5, 2..20)) {
+            let mut state = Sm2::replay(seq).answer(Grade(5));
+            for p in passes {
+                let next = state.answer(Grade(p));
+                prop_assert!(next.interval >= state.interval);
+                state = next;
+            }
+        }
+
+        #[test]
+        fn ease_is_always_a_reachable_value(seq in grades()) {
+            // Starting at 2.50 with steps that are multiples of 0.02 and a floor of
+            // 1.30, every EF is an even number of hundredths.
+            let state = Sm2::replay(seq);
+            prop_assert_eq!(state.ease.hundredths() % 2, 0);
+        }
+    }
+}

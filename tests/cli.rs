@@ -1,0 +1,552 @@
+//! The real binary, run as a user runs it: a temp data dir, a fixed clock, scripted
+//! stdin, and exact output where exactness matters.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_recall");
+
+/// A user with a data dir of their own.
+struct User {
+    home: tempfile::TempDir,
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+impl User {
+    fn new() -> User {
+        User {
+            home: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.home.path()
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.path().join("reviews.log")
+    }
+
+    fn deck(&self, name: &str, text: &str) -> PathBuf {
+        let dir = self.path().join("decks");
+        fs::create_dir_all(&dir).expect("decks dir");
+        let path = dir.join(name);
+        fs::write(&path, text).expect("write deck");
+        path
+    }
+
+    fn command(&self, now: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env("RECALL_HOME", self.path())
+            .env("RECALL_NOW", now)
+            .env_remove("NO_COLOR");
+        cmd
+    }
+
+    fn run(&self, now: &str, args: &[&str], stdin: &str) -> Run {
+        let mut child = self
+            .command(now, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn recall");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let Output { status, stdout, stderr } = child.wait_with_output().expect("wait");
+        Run {
+            stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+            code: status.code().unwrap_or(-1),
+        }
+    }
+
+    fn card_json(&self, now: &str, key: &str) -> serde_json::Value {
+        let run = self.run(now, &["card", key, "--json"], "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).expect("json")
+    }
+
+    fn log_lines(&self) -> Vec<String> {
+        fs::read_to_string(self.log_path())
+            .expect("log")
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+const ONE_CARD: &str = r#"// A deck of my own, with a comment.
+Deck(
+    id: "mine",
+    title: "Mine",
+    cards: [
+        Basic(id: "gil", front: "What does the GIL serialize?", back: "Execution of Python bytecode"),
+    ],
+)
+"#;
+
+const TWO_CARDS: &str = r#"Deck(
+    id: "two",
+    title: "Two",
+    cards: [
+        Basic(id: "a", front: "Question A", back: "Answer A"),
+        Basic(id: "b", front: "Question B", back: "Answer B"),
+    ],
+)
+"#;
+
+#[test]
+fn a_review_over_simulated_days_follows_sm2_exactly() {
+    let user = User::new();
+    user.deck("mine.ron", ONE_CARD);
+    // Grades 4, 4, 5 on the days they fall due: intervals 1, 6, 15; EF 2.5, 2.5, 2.6.
+    let days = [
+        ("2026-11-01T09:00:00+01:00", "4", 1, 2.5, "2026-11-02"),
+        ("2026-11-02T21:30:00+01:00", "4", 6, 2.5, "2026-11-08"),
+        ("2026-11-08T08:00:00+01:00", "5", 15, 2.6, "2026-11-23"),
+        ("2026-11-23T10:00:00+01:00", "3\n\n4", 39, 2.46, "2027-01-01"),
+    ];
+    for (now, grade, interval, ef, due) in days {
+        let run = user.run(now, &["review", "--deck", "mine"], &format!("\n{grade}\n"));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.contains(&format!("→ next review in {interval} day")),
+            "{}",
+            run.stdout
+        );
+        let card = user.card_json(now, "mine/gil");
+        assert_eq!(card["interval_days"], interval);
+        assert_eq!(card["ef"], ef);
+        assert_eq!(card["due"], due);
+    }
+    // Grade 3 is below 4, so the card came back once more the same day (step 7) and
+    // was graded 4; the re-drill is logged but did not change the schedule above.
+    let lines = user.log_lines();
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert!(lines[5].ends_with("mine/gil\t4\t0\tredrill"), "{lines:?}");
+    // Between due dates there is nothing to do.
+    let run = user.run("2026-12-15T09:00:00+01:00", &["review", "--deck", "mine"], "");
+    assert_eq!(
+        run.stdout,
+        "Nothing to review today. The next card is due on 2027-01-01.\n"
+    );
+    let card = user.card_json("2026-12-15T09:00:00+01:00", "mine/gil");
+    assert_eq!(card["repetitions"], 4);
+    assert_eq!(card["lapses"], 0);
+    assert_eq!(card["reviews"].as_array().map(Vec::len), Some(5));
+    // 15 × 2.6 = 39 exactly; EF fell by 0.14 for the 3.
+}
+
+#[test]
+fn a_late_night_answer_counts_for_the_day_before_the_rollover() {
+    let user = User::new();
+    user.deck("mine.ron", ONE_CARD);
+    user.run("2026-11-01T09:00:00+00:00", &["review"], "\n5\n");
+    // 02:00 on the 3rd is still study day the 2nd, when the card is due.
+    let run = user.run("2026-11-03T02:00:00+00:00", &["review", "--deck", "mine"], "\n5\n");
+    assert!(
+        run.stdout.contains("next review in 6 days, on 2026-11-08"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_whole_transcript_of_a_piped_session() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--deck", "two"],
+        "\n2\n\n5\n\n4\n",
+    );
+    assert_eq!(run.code, 0);
+    let legend = "  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect";
+    let rule = "─".repeat(60);
+    let expected = format!(
+        "Enter shows the answer, then grade it 0–5. Type :help for commands.
+
+── two · new {rule}
+  Question A
+0 due · 2 new · 2 left › 
+
+  Answer A
+{legend}
+grade › 2
+  → next review in 1 day, on 2026-11-25; once more at the end of this session
+
+── two · new {rule}
+  Question B
+0 due · 1 new · 1 again · 2 left › 
+
+  Answer B
+{legend}
+grade › 5
+  → next review in 1 day, on 2026-11-25
+
+── two · re-drill {rule}
+  Question A
+0 due · 0 new · 1 again · 1 left › 
+
+  Answer A
+{legend}
+grade › 4
+  → done for today
+
+Session over: 2 cards, 3 answers in 0m 00s.
+Grades  0: 0  1: 0  2: 1  3: 0  4: 1  5: 1
+Nothing more is due today.
+"
+    );
+    assert_eq!(run.stdout, expected);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn undo_takes_back_the_answer_in_the_log_too() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--deck", "two"],
+        "\n1\n:undo\n\n5\n:quit\n",
+    );
+    assert!(run.stdout.contains("Took back grade 1 for two/a."), "{}", run.stdout);
+    let lines = user.log_lines();
+    assert_eq!(
+        lines,
+        [
+            "# recall review log v1",
+            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"
+        ]
+    );
+    let card = user.card_json("2026-11-24T09:00:00+00:00", "two/a");
+    assert_eq!(card["ef"], 2.6);
+    assert_eq!(card["lapses"], 0);
+}
+
+#[test]
+fn a_pending_redrill_carries_over_to_the_next_session_of_the_day() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--deck", "two"],
+        "\n1\n:quit\n",
+    );
+    let run = user.run("2026-11-24T15:00:00+00:00", &["review", "--deck", "two"], "\n5\n\n4\n");
+    // Card b is still new; card a comes back as a re-drill after it.
+    assert!(
+        run.stdout.contains("0 due · 1 new · 1 again · 2 left"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("── two · re-drill"), "{}", run.stdout);
+    assert!(
+        user.log_lines()
+            .last()
+            .is_some_and(|l| l.ends_with("two/a\t4\t0\tredrill"))
+    );
+    // The next day the re-drill is gone: its schedule came from the first answer.
+    let card = user.card_json("2026-11-25T09:00:00+00:00", "two/a");
+    assert_eq!(card["ef"], 1.96);
+    assert_eq!(card["due"], "2026-11-25");
+}
+
+#[test]
+fn the_new_card_limit_counts_what_was_already_seen_today() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--deck", "two", "--new", "1"],
+        "\n5\n",
+    );
+    assert!(run.stdout.contains("0 due · 1 new · 1 left"), "{}", run.stdout);
+    let run = user.run(
+        "2026-11-24T10:00:00+00:00",
+        &["review", "--deck", "two", "--new", "1"],
+        "",
+    );
+    assert_eq!(
+        run.stdout,
+        "Nothing to review today. The next card is due on 2026-11-25.\n"
+    );
+}
+
+#[test]
+fn a_torn_last_line_is_reported_and_repaired_without_losing_records() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    fs::write(
+        user.log_path(),
+        "# recall review log v1\n2026-11-23T09:00:00+00:00\ttwo/a\t5\t800\treview\n2026-11-23T09:01:00+00:00\ttwo/b\t",
+    )
+    .expect("write log");
+    let run = user.run("2026-11-24T09:00:00+00:00", &["card", "two/a"], "");
+    assert!(run.stderr.contains("the last line is incomplete"), "{}", run.stderr);
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"], ":quit\n");
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("removed it, every complete record is kept"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        user.log_lines(),
+        [
+            "# recall review log v1",
+            "2026-11-23T09:00:00+00:00\ttwo/a\t5\t800\treview"
+        ]
+    );
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"], ":quit\n");
+    assert_eq!(run.stderr, "");
+}
+
+/// Waits until the log has `n` lines (a session's answers are durable before the next
+/// card shows, so this is the moment a crash may come).
+fn wait_for_log_lines(user: &User, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fs::read_to_string(user.log_path()).map_or(0, |t| t.lines().count()) < n {
+        assert!(Instant::now() < deadline, "the log never reached {n} lines");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_second_session_is_refused_and_kill_9_loses_nothing_but_the_answer_in_flight() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let mut first = user
+        .command("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = first.stdin.take().expect("stdin");
+    // One answer, then the reveal of the next card, whose grade never comes.
+    stdin.write_all(b"\n5\n\n").expect("answer");
+    stdin.flush().expect("flush");
+    wait_for_log_lines(&user, 2);
+
+    let second = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"], "\n5\n");
+    assert_eq!(second.code, 1);
+    assert!(
+        second.stderr.contains("is already in use by another recall session"),
+        "{}",
+        second.stderr
+    );
+
+    first.kill().expect("kill -9");
+    first.wait().expect("reap");
+    assert_eq!(
+        user.log_lines(),
+        [
+            "# recall review log v1",
+            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"
+        ]
+    );
+    // The lock died with the process; the next session goes on where it stopped.
+    let run = user.run("2026-11-24T09:05:00+00:00", &["review", "--deck", "two"], "\n4\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("0 due · 1 new · 1 left"), "{}", run.stdout);
+}
+
+#[test]
+fn deck_check_reports_file_line_and_column_and_fails() {
+    let user = User::new();
+    let path = user.deck(
+        "broken.ron",
+        "Deck(\n    id: \"b\",\n    title: \"Broken\",\n    cards: [\n        Basic(id: \"x\", front: \"Q\" back: \"A\"),\n    ],\n)\n",
+    );
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["deck", "check", path.to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    let shown = path.display();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{shown}:5:35: expected comma\n 5 |         Basic(id: \"x\", front: \"Q\" back: \"A\"),\n   |                                   ^\n\nrecall: error: 1 problem(s) in deck files\n"
+        )
+    );
+}
+
+#[test]
+fn deck_check_finds_duplicates_empty_fields_and_unknown_fields() {
+    let user = User::new();
+    user.deck("a.ron", ONE_CARD);
+    user.deck(
+        "b.ron",
+        "Deck(id: \"mine\", title: \"Again\", cards: [\n  Basic(id: \"c\", front: \"Q\", back: \"A\"),\n  Basic(id: \"c\", front: \"\", back: \"A\"),\n])\n",
+    );
+    user.deck("c.ron", "Deck(id: \"c\", title: \"C\", colour: \"red\", cards: [])\n");
+    let run = user.run("2026-11-24T09:00:00+00:00", &["deck", "check"], "");
+    assert_eq!(run.code, 1);
+    let messages: Vec<&str> = run.stderr.lines().filter(|l| l.contains(".ron:")).collect();
+    assert_eq!(messages.len(), 3, "{}", run.stderr);
+    assert!(
+        messages[0].ends_with("b.ron:3:13: duplicate card id \"c\" (first used on line 2)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].ends_with("b.ron:3:25: empty `front` in card \"c\""),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].contains("c.ron:1:27: unexpected field named `colour`"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_broken_user_deck_is_reported_and_skipped_not_fatal() {
+    let user = User::new();
+    user.deck("mine.ron", ONE_CARD);
+    user.deck("zz.ron", "Deck(id: \"zz\", title: \"\", cards: [)\n");
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "mine"], "\n5\n");
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.starts_with("warning: skipping a deck: "), "{}", run.stderr);
+    assert!(run.stderr.contains("zz.ron:1:"), "{}", run.stderr);
+    assert!(run.stdout.contains("What does the GIL serialize?"));
+}
+
+#[test]
+fn control_characters_in_cards_are_shown_escaped() {
+    let user = User::new();
+    user.deck(
+        "evil.ron",
+        "Deck(id: \"evil\", title: \"E\", cards: [Basic(id: \"x\", front: \"Hi\\u{1b}]0;pwned\\u{7}\", back: \"\\u{1b}[2J\")])",
+    );
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "evil"], "\n5\n");
+    assert!(!run.stdout.contains('\u{1b}'), "raw escape reached the output");
+    assert!(run.stdout.contains("Hi\\u{1b}]0;pwned\\u{7}"), "{}", run.stdout);
+    assert!(run.stdout.contains("\\u{1b}[2J"), "{}", run.stdout);
+}
+
+#[test]
+fn a_user_deck_replaces_the_built_in_deck_with_its_id() {
+    let user = User::new();
+    user.deck(
+        "cs.ron",
+        "Deck(id: \"cs\", title: \"My CS\", cards: [Basic(id: \"x\", front: \"Mine?\", back: \"Yes\")])",
+    );
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "cs"], "\n5\n");
+    assert!(run.stdout.contains("Mine?"), "{}", run.stdout);
+    assert!(run.stdout.contains("0 due · 1 new · 1 left"), "{}", run.stdout);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_a_nonzero_exit() {
+    let user = User::new();
+    let cases: &[(&str, &[&str], i32, &str)] = &[
+        (
+            "yesterday",
+            &["review"],
+            2,
+            "RECALL_NOW=\"yesterday\" is not an RFC 3339 time",
+        ),
+        (
+            "2026-11-24T09:00:00+00:00",
+            &["review", "--deck", "nope"],
+            1,
+            "no deck with id \"nope\"",
+        ),
+        (
+            "2026-11-24T09:00:00+00:00",
+            &["card", "nonsense"],
+            2,
+            "\"nonsense\" is not a card key",
+        ),
+        ("2026-11-24T09:00:00+00:00", &["card", "cs/nope"], 1, "no card cs/nope"),
+        (
+            "2026-11-24T09:00:00+00:00",
+            &["--rollover-hour", "24", "review"],
+            2,
+            "--rollover-hour 24 is out of range",
+        ),
+    ];
+    for (now, args, code, message) in cases {
+        let run = user.run(now, args, "");
+        assert_eq!(run.code, *code, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("recall: error: "), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_corrupt_log_line_in_the_middle_is_reported_and_kept() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let text = "# recall review log v1\nnot a record\n2026-11-23T09:00:00+00:00\ttwo/a\t5\t800\treview\n";
+    fs::write(user.log_path(), text).expect("write");
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"], ":quit\n");
+    assert!(
+        run.stderr.contains("reviews.log:2: unreadable record skipped"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read_to_string(user.log_path()).expect("log"), text);
+}
+
+/// What only a terminal shows: rustyline's line editing, the prompt drawn by the
+/// editor, Ctrl-C ending the session cleanly, and escapes kept off the screen.
+#[test]
+fn a_review_in_a_real_pseudo_terminal() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    user.deck(
+        "evil.ron",
+        "Deck(id: \"evil\", title: \"E\", cards: [Basic(id: \"x\", front: \"Bell\\u{7} and \\u{1b}[31mred\", back: \"ok\")])",
+    );
+    let mut cmd = user.command("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"]);
+    cmd.env("TERM", "xterm").env("COLUMNS", "60");
+    let mut pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
+    pty.exp_string("Question A").expect("first question");
+    // rexpect reads bytes as Latin-1, so expectations stay ASCII.
+    pty.exp_string("2 new ").expect("prompt");
+    pty.exp_string("2 left").expect("prompt");
+    pty.send_line("").expect("reveal");
+    pty.exp_string("Answer A").expect("answer");
+    pty.exp_string("grade ").expect("grade prompt");
+    // Line editing: type 3, erase it, type 5.
+    pty.send("3\u{7f}5").expect("type");
+    pty.send_line("").expect("enter");
+    pty.exp_string("next review in 1 day").expect("scheduled");
+    pty.exp_string("Question B").expect("second question");
+    pty.send_control('c').expect("ctrl-c");
+    pty.exp_string("Session over: 1 card, 1 answers")
+        .expect("summary on ctrl-c");
+    pty.exp_eof().expect("clean exit");
+    assert_eq!(user.log_lines().len(), 2);
+
+    let mut cmd = user.command("2026-11-24T09:00:00+00:00", &["review", "--deck", "evil"]);
+    cmd.env("TERM", "xterm");
+    let mut pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
+    let shown = pty.exp_string("1 left").expect("prompt");
+    assert!(shown.contains("Bell\\u{7} and \\u{1b}[31mred"), "{shown:?}");
+    assert!(
+        !shown.contains("\u{1b}[31m"),
+        "a raw escape reached the terminal: {shown:?}"
+    );
+    pty.send_control('d').expect("ctrl-d");
+    pty.exp_string("No answers this session.").expect("summary on ctrl-d");
+    pty.exp_eof().expect("clean exit");
+}
