@@ -9,9 +9,10 @@ use chrono::{DateTime, FixedOffset, Local};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::collection::{self, Collection, Library, Settings};
+use crate::collection::{self, Collection, Library, Scope, Settings};
 use crate::deck::{CardKey, Problem, Source};
 use crate::log::{self, LogError};
+use crate::plan::Plan;
 use crate::repl::{self, Clock, Review};
 use crate::roadmap::Roadmap;
 use crate::sched::{DayLog, DayQueue, Limits, Rollover};
@@ -47,9 +48,18 @@ pub enum Command {
     Review(ReviewArgs),
     /// Show a card with its schedule and answer history
     Card(CardArgs),
+    /// Show the roadmap's stages, sections and topics with your progress through each
+    Plan(PlanArgs),
     /// Work with deck files
     #[command(subcommand)]
     Deck(DeckCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Print JSON for scripts: per topic id, section, stage, cards, new, learning, mature
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +67,12 @@ pub struct ReviewArgs {
     /// Review only this deck
     #[arg(long, value_name = "ID")]
     pub deck: Option<String>,
+    /// Review only this roadmap section (e.g. ml)
+    #[arg(long, value_name = "ID")]
+    pub section: Option<String>,
+    /// Review only this topic (e.g. ml.metrics)
+    #[arg(long, value_name = "ID")]
+    pub topic: Option<String>,
     /// At most this many new cards a day
     #[arg(long = "new", value_name = "N", default_value_t = 20)]
     pub new_per_day: usize,
@@ -109,6 +125,8 @@ pub enum Error {
     BadRollover(u32),
     #[error("no deck with id {id:?}; decks: {known}")]
     UnknownDeck { id: String, known: String },
+    #[error("no {what} {id:?} in the roadmap or your decks")]
+    UnknownScope { what: &'static str, id: String },
     #[error("{0:?} is not a card key: write it as DECK/CARD, e.g. ml/f1-formula")]
     BadKey(String),
     #[error("no card {0}")]
@@ -122,6 +140,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the error is only the reader of our output going away (`recall plan |
+    /// head`), which is their choice and not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = source {
+            if let Some(io) = e.downcast_ref::<io::Error>()
+                && io.kind() == io::ErrorKind::BrokenPipe
+            {
+                return true;
+            }
+            source = e.source();
+        }
+        false
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::BadNow { .. } | Error::BadRollover(_) | Error::BadKey(_) => 2,
@@ -206,6 +239,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Review(args) => review(&settings, &args, &clock, &mut out, &mut err),
         Command::Card(args) => card(&settings, &args, &mut out, &mut err),
+        Command::Plan(args) => plan(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::Check(args)) => check(&settings, &args, &mut out, &mut err),
     }
 }
@@ -218,11 +252,7 @@ fn review(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let library = library(settings, err)?;
-    if let Some(id) = &args.deck
-        && library.deck(id).is_none()
-    {
-        return Err(unknown_deck(&library, id));
-    }
+    let scope = scope(&library, args)?;
     let (mut writer, parsed) = log::Writer::open(&settings.log_path())?;
     for warning in &parsed.warnings {
         writeln!(err, "warning: {warning}")?;
@@ -232,7 +262,7 @@ fn review(
     let today = settings.rollover.study_day(now);
     let keys: Vec<CardKey> = collection
         .library
-        .cards_in_order(args.deck.as_deref())
+        .cards_in_order(&scope)
         .into_iter()
         .map(|(d, c)| CardKey::new(&d.id, &c.id))
         .collect();
@@ -281,6 +311,61 @@ fn review(
         width,
     };
     review.run(input.as_mut(), out, &mut writer, clock)?;
+    Ok(())
+}
+
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    writeln!(out, "{text}")?;
+    Ok(())
+}
+
+/// The review's scope, each part checked against what exists.
+fn scope(library: &Library, args: &ReviewArgs) -> Result<Scope, Error> {
+    if let Some(id) = &args.deck
+        && library.deck(id).is_none()
+    {
+        return Err(unknown_deck(library, id));
+    }
+    let cards = || library.decks.iter().flat_map(|d| d.cards.iter().map(move |c| (d, c)));
+    if let Some(id) = &args.section
+        && library.roadmap.section(id).is_none()
+        && !library.decks.iter().any(|d| d.section.as_deref() == Some(id))
+    {
+        return Err(Error::UnknownScope {
+            what: "section",
+            id: id.clone(),
+        });
+    }
+    if let Some(id) = &args.topic
+        && library.roadmap.topic(id).is_none()
+        && !cards().any(|(_, c)| c.topic.as_deref() == Some(id))
+    {
+        return Err(Error::UnknownScope {
+            what: "topic",
+            id: id.clone(),
+        });
+    }
+    Ok(Scope {
+        deck: args.deck.clone(),
+        section: args.section.clone(),
+        topic: args.topic.clone(),
+    })
+}
+
+fn plan(settings: &Settings, args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let library = library(settings, err)?;
+    let parsed = collection::read_log(settings)?;
+    for warning in &parsed.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    let schedules = crate::sched::replay(&parsed.records, settings.rollover);
+    let plan = Plan::build(&library, &schedules);
+    if args.json {
+        write_json(out, &plan)?;
+        return Ok(());
+    }
+    plan.draw(&library, out)?;
     Ok(())
 }
 
@@ -346,8 +431,7 @@ fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn
             .collect(),
     };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
-        writeln!(out)?;
+        write_json(out, &report)?;
         return Ok(());
     }
     let topic = report.topic.map(|t| format!(", topic {t}")).unwrap_or_default();

@@ -128,6 +128,14 @@ pub fn check_sources(sources: &[Source], roadmap: &Roadmap, strict: bool) -> (Ve
     (decks, problems)
 }
 
+/// Which cards a command works on: all, or narrowed by deck, section and topic.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub deck: Option<String>,
+    pub section: Option<String>,
+    pub topic: Option<String>,
+}
+
 /// The decks available for study, with the problems of those that were skipped.
 #[derive(Debug)]
 pub struct Library {
@@ -182,16 +190,40 @@ impl Library {
         self.decks.iter().find(|d| d.id == id)
     }
 
-    /// The cards of the given decks (all when `None`) in roadmap order: stage, then
-    /// section, then topic, then deck and card order. Cards without a roadmap topic
-    /// follow at their deck's stage (user decks without a stage come last).
-    pub fn cards_in_order(&self, deck: Option<&str>) -> Vec<(&Deck, &Card)> {
+    /// The roadmap section a card belongs to: its topic's section, else its deck's.
+    pub fn section_of<'s>(&'s self, deck: &'s Deck, card: &'s Card) -> Option<&'s str> {
+        card.topic
+            .as_deref()
+            .and_then(|t| {
+                self.roadmap
+                    .sections
+                    .iter()
+                    .find(|s| s.topics.iter().any(|x| x.id == t))
+            })
+            .map(|s| s.id.as_str())
+            .or(deck.section.as_deref())
+    }
+
+    /// The cards in `scope` in roadmap order: stage, then section, then topic, then
+    /// deck and card order. Cards without a roadmap topic follow at their deck's stage
+    /// (user decks without a stage come last).
+    pub fn cards_in_order(&self, scope: &Scope) -> Vec<(&Deck, &Card)> {
         let mut cards: Vec<(OrderRank, &Deck, &Card)> = Vec::new();
         for (d, deck_ref) in self.decks.iter().enumerate() {
-            if deck.is_some_and(|id| id != deck_ref.id) {
+            if scope.deck.as_deref().is_some_and(|id| id != deck_ref.id) {
                 continue;
             }
             for (c, card) in deck_ref.cards.iter().enumerate() {
+                if scope.topic.is_some() && scope.topic != card.topic {
+                    continue;
+                }
+                if scope
+                    .section
+                    .as_deref()
+                    .is_some_and(|s| self.section_of(deck_ref, card) != Some(s))
+                {
+                    continue;
+                }
                 let rank = card
                     .topic
                     .as_deref()

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collection;
 pub mod deck;
 pub mod log;
+pub mod plan;
 pub mod render;
 pub mod repl;
 pub mod roadmap;

@@ -1,4 +1,3 @@
-use std::io;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,7 +8,7 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`recall card x | head`) is the reader's choice, not an error.
-        Err(cli::Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("recall: error: {e}");
             ExitCode::from(e.exit_code())

@@ -73,6 +73,27 @@ impl CardSchedule {
     }
 }
 
+/// Where a card stands in learning. A card is mature once its interval reaches 21
+/// days, the line Anki and most SRS statistics draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Maturity {
+    New,
+    Learning,
+    Mature,
+}
+
+impl Maturity {
+    pub const MATURE_DAYS: u32 = 21;
+
+    pub fn of(schedule: Option<&CardSchedule>) -> Maturity {
+        match schedule {
+            None => Maturity::New,
+            Some(s) if s.sm2.interval >= Self::MATURE_DAYS => Maturity::Mature,
+            Some(_) => Maturity::Learning,
+        }
+    }
+}
+
 /// Every card's schedule, replayed from the log. Re-drill answers change nothing.
 pub fn replay<'a>(records: impl IntoIterator<Item = &'a Record>, rollover: Rollover) -> HashMap<CardKey, CardSchedule> {
     let mut schedules: HashMap<CardKey, CardSchedule> = HashMap::new();
