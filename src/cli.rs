@@ -233,8 +233,9 @@ fn unknown_deck(library: &Library, id: &str) -> Error {
 pub fn run(cli: Cli) -> Result<(), Error> {
     let settings = settings(&cli.global)?;
     let clock = AppClock::from_env()?;
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Colour only where it can be seen: anstream drops the styles when stdout is not a
+    // terminal or NO_COLOR is set.
+    let mut out = anstream::AutoStream::auto(io::stdout().lock());
     let mut err = io::stderr();
     match cli.command {
         Command::Review(args) => review(&settings, &args, &clock, &mut out, &mut err),

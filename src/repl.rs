@@ -8,6 +8,7 @@
 
 use std::io::{self, BufRead, Write};
 
+use anstyle::Style;
 use chrono::{DateTime, FixedOffset};
 use rustyline::completion::Completer;
 use rustyline::highlight::Highlighter;
@@ -20,6 +21,12 @@ use crate::log::{LogError, Record, Writer};
 use crate::render;
 use crate::session::{Phase, Session, Undone};
 use crate::sm2::Grade;
+
+// Styles are written as escape codes; the caller's stream drops them when the output
+// is not a terminal or NO_COLOR is set (anstream).
+const DIM: Style = Style::new().dimmed();
+const QUESTION: Style = Style::new().bold();
+const OUTCOME: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
 
 /// One line of input, or why there is none.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,8 +244,12 @@ where
                 .saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()))
                 .min(60),
         );
-        writeln!(out, "\n{title}{rule}")?;
-        write!(out, "{}", render::layout(card.question(), self.width, "  "))?;
+        writeln!(out, "\n{DIM}{title}{rule}{DIM:#}")?;
+        write!(
+            out,
+            "{QUESTION}{}{QUESTION:#}",
+            render::layout(card.question(), self.width, "  ")
+        )?;
         // Reveal.
         loop {
             match input.read_line(&self.prompt(), out)? {
@@ -256,7 +267,7 @@ where
             writeln!(out)?;
             write!(out, "{}", render::layout(&format!("Note: {notes}"), self.width, "  "))?;
         }
-        writeln!(out, "  {}", legend())?;
+        writeln!(out, "  {DIM}{}{DIM:#}", legend())?;
         // Grade.
         loop {
             let text = match input.read_line("grade › ", out)? {
@@ -296,10 +307,14 @@ where
                     } else {
                         ""
                     };
-                    writeln!(out, "  → next review in {days} day{plural}, on {}{again}", s.due)?;
+                    writeln!(
+                        out,
+                        "  {OUTCOME}→ next review in {days} day{plural}, on {}{again}{OUTCOME:#}",
+                        s.due
+                    )?;
                 }
-                (None, true) => writeln!(out, "  → once more at the end of this session")?,
-                (None, false) => writeln!(out, "  → done for today")?,
+                (None, true) => writeln!(out, "  {OUTCOME}→ once more at the end of this session{OUTCOME:#}")?,
+                (None, false) => writeln!(out, "  {OUTCOME}→ done for today{OUTCOME:#}")?,
             }
             return Ok(Flow::Next);
         }

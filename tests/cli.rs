@@ -519,7 +519,11 @@ fn a_review_in_a_real_pseudo_terminal() {
     let mut cmd = user.command("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"]);
     cmd.env("TERM", "xterm").env("COLUMNS", "60");
     let mut pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
-    pty.exp_string("Question A").expect("first question");
+    let before = pty.exp_string("Question A").expect("first question");
+    assert!(
+        before.ends_with("\u{1b}[1m  "),
+        "the question is bold on a terminal: {before:?}"
+    );
     // rexpect reads bytes as Latin-1, so expectations stay ASCII.
     pty.exp_string("2 new ").expect("prompt");
     pty.exp_string("2 left").expect("prompt");
@@ -538,7 +542,7 @@ fn a_review_in_a_real_pseudo_terminal() {
     assert_eq!(user.log_lines().len(), 2);
 
     let mut cmd = user.command("2026-11-24T09:00:00+00:00", &["review", "--deck", "evil"]);
-    cmd.env("TERM", "xterm");
+    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
     let mut pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
     let shown = pty.exp_string("1 left").expect("prompt");
     assert!(shown.contains("Bell\\u{7} and \\u{1b}[31mred"), "{shown:?}");
@@ -549,4 +553,25 @@ fn a_review_in_a_real_pseudo_terminal() {
     pty.send_control('d').expect("ctrl-d");
     pty.exp_string("No answers this session.").expect("summary on ctrl-d");
     pty.exp_eof().expect("clean exit");
+}
+
+#[test]
+fn decks_from_an_extra_folder_are_reviewed_and_plan_counts_them() {
+    let user = User::new();
+    let extra = tempfile::tempdir().expect("tempdir");
+    fs::write(extra.path().join("two.ron"), TWO_CARDS).expect("write");
+    let folder = extra.path().to_str().expect("utf-8");
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--decks", folder, "--deck", "two"],
+        "\n5\n:quit\n",
+    );
+    assert!(run.stdout.contains("Question A"), "{}", run.stdout);
+    let run = user.run("2026-11-24T09:00:00+00:00", &["plan", "--decks", folder], "");
+    assert!(
+        run.stdout
+            .contains("Outside the roadmap: 2 cards · 1 new · 1 learning · 0 mature"),
+        "{}",
+        run.stdout
+    );
 }
