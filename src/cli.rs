@@ -261,12 +261,7 @@ fn review(
     let collection = Collection::new(library, parsed.records, settings.rollover);
     let now = clock.now();
     let today = settings.rollover.study_day(now);
-    let keys: Vec<CardKey> = collection
-        .library
-        .cards_in_order(&scope)
-        .into_iter()
-        .map(|(d, c)| CardKey::new(&d.id, &c.id))
-        .collect();
+    let keys = collection::keys_of(collection.library.cards_in_order(&scope));
     let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
     let limits = Limits {
         new_per_day: args.new_per_day,
@@ -310,6 +305,7 @@ fn review(
         session: &mut session,
         lookup: |k: &CardKey| collection.card(k),
         width,
+        seed,
     };
     review.run(input.as_mut(), out, &mut writer, clock)?;
     Ok(())
@@ -376,6 +372,7 @@ struct CardReport<'a> {
     deck: &'a str,
     card: &'a str,
     topic: Option<&'a str>,
+    kind: &'static str,
     front: &'a str,
     back: &'a str,
     repetitions: u32,
@@ -406,14 +403,16 @@ fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn
         .card(&key)
         .ok_or_else(|| Error::UnknownCard(key.to_string()))?;
     let schedule = collection.schedules.get(&key);
+    let sides = card.sides(key.facet());
     let sm2 = schedule.map(|s| s.sm2).unwrap_or_default();
     let report = CardReport {
         key: key.to_string(),
         deck: &deck.id,
         card: &card.id,
         topic: card.topic.as_deref(),
-        front: card.question(),
-        back: card.answer(),
+        kind: card.content.kind(),
+        front: &sides.0,
+        back: &sides.1,
         repetitions: sm2.repetitions,
         ef: sm2.ease.as_f64(),
         interval_days: sm2.interval,

@@ -241,6 +241,15 @@ impl Library {
 /// Where a card stands in learning order: stage, section, topic, deck, card.
 type OrderRank = (u8, usize, usize, usize, usize);
 
+/// Every studyable key of the cards given, in their order (a reversible card gives
+/// two keys, a cloze card one per deletion).
+pub fn keys_of<'a>(cards: impl IntoIterator<Item = (&'a Deck, &'a Card)>) -> Vec<CardKey> {
+    cards
+        .into_iter()
+        .flat_map(|(d, c)| c.facets().into_iter().map(|f| CardKey::with_facet(&d.id, &c.id, f)))
+        .collect()
+}
+
 /// The decks and the log, joined.
 #[derive(Debug)]
 pub struct Collection {
@@ -256,7 +265,9 @@ impl Collection {
         let mut index = HashMap::new();
         for (d, deck) in library.decks.iter().enumerate() {
             for (c, card) in deck.cards.iter().enumerate() {
-                index.insert(CardKey::new(&deck.id, &card.id), (d, c));
+                for facet in card.facets() {
+                    index.insert(CardKey::with_facet(&deck.id, &card.id, facet), (d, c));
+                }
             }
         }
         Collection {

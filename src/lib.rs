@@ -6,6 +6,7 @@
 //! `session`. The front ends (`repl`, the commands in `cli`) sit at the edge and are
 //! the only code that touches the terminal and the clock.
 
+pub mod ask;
 pub mod cli;
 pub mod collection;
 pub mod deck;

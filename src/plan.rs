@@ -81,10 +81,12 @@ impl Plan {
         let mut by_topic: HashMap<&str, Counts> = HashMap::new();
         let mut outside = Counts::default();
         for (deck, card) in library.cards_in_order(&Scope::default()) {
-            let maturity = Maturity::of(schedules.get(&CardKey::new(&deck.id, &card.id)));
-            match card.topic.as_deref().filter(|t| library.roadmap.topic(t).is_some()) {
-                Some(topic) => by_topic.entry(topic).or_default().add(maturity),
-                None => outside.add(maturity),
+            for facet in card.facets() {
+                let maturity = Maturity::of(schedules.get(&CardKey::with_facet(&deck.id, &card.id, facet)));
+                match card.topic.as_deref().filter(|t| library.roadmap.topic(t).is_some()) {
+                    Some(topic) => by_topic.entry(topic).or_default().add(maturity),
+                    None => outside.add(maturity),
+                }
             }
         }
         let roadmap = &library.roadmap;

@@ -16,7 +16,8 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::deck::{Card, CardKey, Deck};
+use crate::ask;
+use crate::deck::{Card, CardKey, Content, Deck};
 use crate::log::{LogError, Record, Writer};
 use crate::render;
 use crate::session::{Phase, Session, Undone};
@@ -26,6 +27,7 @@ use crate::sm2::Grade;
 // is not a terminal or NO_COLOR is set (anstream).
 const DIM: Style = Style::new().dimmed();
 const QUESTION: Style = Style::new().bold();
+const WRONG_STYLE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
 const OUTCOME: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
 
 /// One line of input, or why there is none.
@@ -170,11 +172,27 @@ pub struct Review<'a, L> {
     /// Finds a card's deck and content by key.
     pub lookup: L,
     pub width: usize,
+    /// Seeds the order of choice options.
+    pub seed: u64,
 }
 
 enum Flow {
     Next,
     Quit,
+}
+
+enum Reply {
+    Text(String),
+    Done(Flow),
+}
+
+/// The session's input and output, passed together through one card.
+struct Ctx<'c> {
+    input: &'c mut dyn Input,
+    out: &'c mut dyn Write,
+    journal: &'c mut dyn Journal,
+    tokens: &'c mut Vec<u64>,
+    answered: &'c mut Vec<Record>,
 }
 
 impl<'a, L> Review<'a, L>
@@ -237,8 +255,13 @@ where
             return Ok(Flow::Next);
         };
         let shown_at = clock.now();
+        let (question, answer) = card.sides(key.facet());
         let topic = card.topic.as_deref().map(|t| format!(" · {t}")).unwrap_or_default();
-        let title = format!("── {}{topic} · {} ", deck.id, phase.label());
+        let kind = match card.content {
+            Content::Basic { .. } => String::new(),
+            _ => format!(" · {}", card.content.kind()),
+        };
+        let title = format!("── {}{topic} · {}{kind} ", deck.id, phase.label());
         let rule = "─".repeat(
             self.width
                 .saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()))
@@ -248,76 +271,203 @@ where
         write!(
             out,
             "{QUESTION}{}{QUESTION:#}",
-            render::layout(card.question(), self.width, "  ")
+            render::layout(&question, self.width, "  ")
         )?;
-        // Reveal.
-        loop {
-            match input.read_line(&self.prompt(), out)? {
-                Line::Eof | Line::Interrupted => return Ok(Flow::Quit),
-                Line::Text(text) => match self.command(text.trim(), out, journal, tokens, answered)? {
-                    Some(flow) => return Ok(flow),
-                    None if text.trim().starts_with(':') => continue,
-                    None => break,
-                },
-            }
-        }
-        writeln!(out)?;
-        write!(out, "{}", render::layout(card.answer(), self.width, "  "))?;
-        if let Some(notes) = &card.notes {
-            writeln!(out)?;
-            write!(out, "{}", render::layout(&format!("Note: {notes}"), self.width, "  "))?;
-        }
-        writeln!(out, "  {DIM}{}{DIM:#}", legend())?;
-        // Grade.
-        loop {
-            let text = match input.read_line("grade › ", out)? {
-                Line::Eof | Line::Interrupted => return Ok(Flow::Quit),
-                Line::Text(text) => text,
-            };
-            let text = text.trim();
-            if let Some(flow) = self.command(text, out, journal, tokens, answered)? {
-                return Ok(flow);
-            }
-            if text.starts_with(':') {
-                continue;
-            }
-            let Some(grade) = text.parse::<u8>().ok().and_then(Grade::new) else {
-                writeln!(out, "  Type a grade from 0 to 5 (or :help).")?;
-                continue;
-            };
-            let at = clock.now();
-            let ms = u32::try_from((at - shown_at).num_milliseconds().max(0)).unwrap_or(u32::MAX);
-            let Some(done) = self.session.answer(grade, at, ms) else {
-                return Ok(Flow::Quit);
-            };
-            match journal.append(&done.record) {
-                Ok(token) => tokens.push(token),
-                Err(e) => {
-                    self.session.undo();
-                    return Err(e.into());
+        let mut ctx = Ctx {
+            input,
+            out,
+            journal,
+            tokens,
+            answered,
+        };
+        let prompt = self.prompt();
+        // Ask, and grade what recall can grade itself.
+        let mut proposed: Option<Grade> = None;
+        match &card.content {
+            Content::Choice { options, correct, .. } => {
+                let order = self.shuffled(key, options.len(), ctx.answered.len());
+                for (shown, &original) in order.iter().enumerate() {
+                    let option = render::layout(&options[original], self.width.saturating_sub(3), "");
+                    let option = option.trim_end().replace('\n', "\n     ");
+                    writeln!(ctx.out, "  {}) {option}", ask::option_letter(shown))?;
                 }
-            }
-            answered.push(done.record);
-            match (done.schedule, done.redrill) {
-                (Some(s), redrill) => {
-                    let days = s.sm2.interval;
-                    let plural = if days == 1 { "" } else { "s" };
-                    let again = if redrill {
-                        "; once more at the end of this session"
-                    } else {
-                        ""
+                let chosen = loop {
+                    let text = match self.read(&format!("letter(s) · {prompt}"), &mut ctx)? {
+                        Reply::Text(text) => text,
+                        Reply::Done(flow) => return Ok(flow),
                     };
+                    match ask::parse_choice(&text, order.len()) {
+                        Ok(chosen) => break chosen,
+                        Err(why) => writeln!(ctx.out, "  {why}")?,
+                    }
+                };
+                let mut picked: Vec<usize> = chosen.iter().map(|&i| order[i]).collect();
+                picked.sort_unstable();
+                let letters: Vec<String> = order
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| correct.contains(o))
+                    .map(|(i, _)| ask::option_letter(i).to_string())
+                    .collect();
+                let right = &picked == correct;
+                if right {
+                    writeln!(ctx.out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
+                } else {
                     writeln!(
-                        out,
-                        "  {OUTCOME}→ next review in {days} day{plural}, on {}{again}{OUTCOME:#}",
-                        s.due
+                        ctx.out,
+                        "  {WRONG_STYLE}✗ wrong: the answer is {}{WRONG_STYLE:#}",
+                        letters.join(", ")
                     )?;
                 }
-                (None, true) => writeln!(out, "  {OUTCOME}→ once more at the end of this session{OUTCOME:#}")?,
-                (None, false) => writeln!(out, "  {OUTCOME}→ done for today{OUTCOME:#}")?,
+                proposed = Grade::new(if right { ask::RIGHT } else { ask::WRONG });
             }
-            return Ok(Flow::Next);
+            Content::Typed { answers, .. } => {
+                let text = match self.read(&format!("answer · {prompt}"), &mut ctx)? {
+                    Reply::Text(text) => text,
+                    Reply::Done(flow) => return Ok(flow),
+                };
+                let result = ask::check_typed(&text, answers);
+                if result.correct {
+                    writeln!(ctx.out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
+                } else if result.near_miss() {
+                    let diff = render::escape_controls(&result.diff);
+                    writeln!(ctx.out, "  {WRONG_STYLE}✗ close, but not it: {diff}{WRONG_STYLE:#}")?;
+                    writeln!(
+                        ctx.out,
+                        "  {DIM}([-x] remove x, [+x] add x, [-x+y] x should be y){DIM:#}"
+                    )?;
+                } else {
+                    writeln!(ctx.out, "  {WRONG_STYLE}✗ wrong{WRONG_STYLE:#}")?;
+                }
+                proposed = Grade::new(if result.correct { ask::RIGHT } else { ask::WRONG });
+            }
+            _ => {
+                // Enter reveals; typing an attempt first is fine too.
+                if let Reply::Done(flow) = self.read(&prompt, &mut ctx)? {
+                    return Ok(flow);
+                }
+            }
         }
+        if !matches!(card.content, Content::Choice { .. }) {
+            writeln!(ctx.out)?;
+            write!(ctx.out, "{}", render::layout(&answer, self.width, "  "))?;
+        } else {
+            write!(ctx.out, "{}", render::layout(&answer, self.width, "  → "))?;
+        }
+        if let Some(notes) = &card.notes {
+            writeln!(ctx.out)?;
+            write!(
+                ctx.out,
+                "{}",
+                render::layout(&format!("Note: {notes}"), self.width, "  ")
+            )?;
+        }
+        if !card.points.is_empty() {
+            writeln!(ctx.out, "  Key points:")?;
+            for (i, point) in card.points.iter().enumerate() {
+                let text = render::layout(point, self.width.saturating_sub(7), "");
+                writeln!(ctx.out, "  {:>2}. {}", i + 1, text.trim_end().replace('\n', "\n      "))?;
+            }
+            let covered = loop {
+                let text = match self.read("covered (e.g. 1 3, all, none) › ", &mut ctx)? {
+                    Reply::Text(text) => text,
+                    Reply::Done(flow) => return Ok(flow),
+                };
+                match ask::parse_points(&text, card.points.len()) {
+                    Ok(covered) => break covered,
+                    Err(why) => writeln!(ctx.out, "  {why}")?,
+                }
+            };
+            // An auto-graded result stands; the checklist proposes a grade otherwise.
+            proposed = proposed.or(Some(ask::points_grade(covered.len(), card.points.len())));
+        }
+        writeln!(ctx.out, "  {DIM}{}{DIM:#}", legend())?;
+        let grade_prompt = match proposed {
+            Some(g) => format!("grade [{g}] › "),
+            None => "grade › ".to_string(),
+        };
+        let grade = loop {
+            let text = match self.read(&grade_prompt, &mut ctx)? {
+                Reply::Text(text) => text,
+                Reply::Done(flow) => return Ok(flow),
+            };
+            let text = text.trim();
+            if text.is_empty()
+                && let Some(g) = proposed
+            {
+                break g;
+            }
+            match text.parse::<u8>().ok().and_then(Grade::new) {
+                Some(g) => break g,
+                None => writeln!(ctx.out, "  Type a grade from 0 to 5 (or :help).")?,
+            }
+        };
+        let at = clock.now();
+        let ms = u32::try_from((at - shown_at).num_milliseconds().max(0)).unwrap_or(u32::MAX);
+        let Some(done) = self.session.answer(grade, at, ms) else {
+            return Ok(Flow::Quit);
+        };
+        match ctx.journal.append(&done.record) {
+            Ok(token) => ctx.tokens.push(token),
+            Err(e) => {
+                self.session.undo();
+                return Err(e.into());
+            }
+        }
+        ctx.answered.push(done.record);
+        match (done.schedule, done.redrill) {
+            (Some(s), redrill) => {
+                let days = s.sm2.interval;
+                let plural = if days == 1 { "" } else { "s" };
+                let again = if redrill {
+                    "; once more at the end of this session"
+                } else {
+                    ""
+                };
+                writeln!(
+                    ctx.out,
+                    "  {OUTCOME}→ next review in {days} day{plural}, on {}{again}{OUTCOME:#}",
+                    s.due
+                )?;
+            }
+            (None, true) => writeln!(ctx.out, "  {OUTCOME}→ once more at the end of this session{OUTCOME:#}")?,
+            (None, false) => writeln!(ctx.out, "  {OUTCOME}→ done for today{OUTCOME:#}")?,
+        }
+        Ok(Flow::Next)
+    }
+
+    /// Reads one line; commands are run here. `Reply::Done` when the card is finished
+    /// with (quit, skip, undo, end of input).
+    fn read(&mut self, prompt: &str, ctx: &mut Ctx<'_>) -> Result<Reply, ReplError> {
+        loop {
+            let text = match ctx.input.read_line(prompt, ctx.out)? {
+                Line::Eof | Line::Interrupted => return Ok(Reply::Done(Flow::Quit)),
+                Line::Text(text) => text,
+            };
+            if !text.trim().starts_with(':') {
+                return Ok(Reply::Text(text));
+            }
+            if let Some(flow) = self.command(text.trim(), ctx.out, ctx.journal, ctx.tokens, ctx.answered)? {
+                return Ok(Reply::Done(flow));
+            }
+        }
+    }
+
+    /// The order in which a choice card's options are shown this time: shuffled, from
+    /// the session's seed, the card and how far the session has come, so the same
+    /// seed replays the same session.
+    fn shuffled(&self, key: &CardKey, count: usize, answered: usize) -> Vec<usize> {
+        use rand::seq::SliceRandom;
+        use rand_chacha::rand_core::SeedableRng;
+        // FNV-1a over the key: stable across runs and platforms, unlike std's hasher.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in key.as_str().bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.seed ^ hash ^ answered as u64);
+        let mut order: Vec<usize> = (0..count).collect();
+        order.shuffle(&mut rng);
+        order
     }
 
     fn prompt(&self) -> String {

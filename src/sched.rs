@@ -121,6 +121,8 @@ pub struct DayLog {
     pub reviewed: usize,
     /// Cards whose last answer that day was below 4: still to re-drill (SM-2 step 7).
     pub pending_redrill: Vec<CardKey>,
+    /// Every card answered that day.
+    pub answered: Vec<CardKey>,
 }
 
 impl DayLog {
@@ -158,6 +160,7 @@ impl DayLog {
                 }
             }
         }
+        log.answered = last_grade.iter().map(|(k, _)| k.clone()).collect();
         log.pending_redrill = last_grade
             .into_iter()
             .filter(|(_, g)| g.needs_redrill())
@@ -223,16 +226,24 @@ impl DayQueue {
         due.sort_by_key(|(date, _)| *date);
         let due_room = limits.reviews_per_day.saturating_sub(day_log.reviewed);
         let new_room = limits.new_per_day.saturating_sub(day_log.new_seen);
-        DayQueue {
-            due: due.into_iter().take(due_room).map(|(_, k)| k).collect(),
-            new: cards
-                .iter()
-                .filter(|k| !schedules.contains_key(*k))
-                .take(new_room)
-                .cloned()
-                .collect(),
-            redrill,
+        let due: Vec<CardKey> = due.into_iter().take(due_room).map(|(_, k)| k).collect();
+        // Siblings (the two sides of a reversible card, a cloze card's deletions) would
+        // give each other away if seen on the same day, so a new sibling waits for a
+        // day when no other side of its card is studied.
+        let mut busy: HashSet<(&str, &str)> = due.iter().chain(&redrill).map(|k| (k.deck(), k.card())).collect();
+        for key in &day_log.answered {
+            busy.insert((key.deck(), key.card()));
         }
+        let mut new = Vec::new();
+        for key in cards.iter().filter(|k| !schedules.contains_key(*k)) {
+            if new.len() >= new_room {
+                break;
+            }
+            if busy.insert((key.deck(), key.card())) {
+                new.push(key.clone());
+            }
+        }
+        DayQueue { due, new, redrill }
     }
 
     pub fn len(&self) -> usize {
@@ -309,9 +320,27 @@ mod tests {
             DayLog {
                 new_seen: 1,
                 reviewed: 1,
-                pending_redrill: vec![key("d/b")]
+                pending_redrill: vec![key("d/b")],
+                answered: vec![key("d/a"), key("d/b")],
             }
         );
+    }
+
+    #[test]
+    fn new_siblings_wait_for_a_day_without_their_other_sides() {
+        let cards: Vec<CardKey> = ["d/r", "d/r:rev", "d/c:c1", "d/c:c2", "d/b"].map(key).to_vec();
+        let day = date("2026-11-04");
+        let q = DayQueue::build(&cards, &HashMap::new(), &DayLog::default(), day, Limits::default(), 1);
+        assert_eq!(q.new, [key("d/r"), key("d/c:c1"), key("d/b")]);
+        let log = [rec("2026-11-04T09:00:00+00:00", "d/r", 5, AnswerKind::Review)];
+        let schedules = replay(&log, Rollover::DEFAULT);
+        let today = DayLog::of(&log, day, Rollover::DEFAULT, &schedules);
+        let q = DayQueue::build(&cards, &schedules, &today, day, Limits::default(), 1);
+        assert_eq!(q.new, [key("d/c:c1"), key("d/b")]);
+        let next = date("2026-11-05");
+        let q = DayQueue::build(&cards, &schedules, &DayLog::default(), next, Limits::default(), 1);
+        assert_eq!(q.due, [key("d/r")]);
+        assert_eq!(q.new, [key("d/c:c1"), key("d/b")]);
     }
 
     #[test]
@@ -336,7 +365,7 @@ mod tests {
         let used = DayLog {
             new_seen: 1,
             reviewed: 2,
-            pending_redrill: vec![],
+            ..DayLog::default()
         };
         let q = DayQueue::build(
             &cards,

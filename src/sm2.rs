@@ -22,6 +22,7 @@ pub struct Grade(u8);
 
 impl Grade {
     pub const MAX: u8 = 5;
+    pub const PERFECT: Grade = Grade(5);
 
     /// A grade from a number, `None` when it is above 5.
     pub fn new(value: u8) -> Option<Grade> {

@@ -575,3 +575,162 @@ fn decks_from_an_extra_folder_are_reviewed_and_plan_counts_them() {
         run.stdout
     );
 }
+
+const KINDS: &str = r#"// Every kind of card.
+Deck(
+    id: "kinds",
+    title: "Kinds",
+    cards: [
+        Reversible(id: "capital", front: "Capital of France", back: "Paris"),
+        Cloze(id: "gil", text: "The {{c1::GIL}} lets one thread run {{c2::bytecode::what?}} at a time."),
+        Choice(
+            id: "adamw",
+            question: "Which optimizer decouples weight decay?",
+            options: ["Adam", "AdamW", "SGD"],
+            correct: [1],
+        ),
+        Typed(id: "f1", question: "The harmonic mean of precision and recall?", answers: ["F1", "F1 score"]),
+        Basic(
+            id: "ddp",
+            front: "Explain how DDP synchronizes gradients.",
+            back: "All-reduce of gradient buckets during backward.",
+            points: ["one process per GPU", "all-reduce averages gradients", "buckets overlap backward"],
+        ),
+    ],
+)
+"#;
+
+#[test]
+fn every_kind_of_card_through_the_piped_repl() {
+    let user = User::new();
+    user.deck("kinds.ron", KINDS);
+    let now = "2026-11-24T09:00:00+00:00";
+    // Day 1: the first side of each card (siblings wait), answered in turn.
+    let run = user.run(
+        now,
+        &["review", "--seed", "1"],
+        "\n5\n\n4\nzz\nb\n\nf 1\n3\n\nnope\n1 3\n\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(out.contains("── kinds · new · reversible"), "{out}");
+    assert!(
+        out.contains("  The […] lets one thread run bytecode at a time."),
+        "{out}"
+    );
+    assert!(
+        out.contains("  The [GIL] lets one thread run bytecode at a time."),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"z\" is not an option: answer with letters from a to c"),
+        "{out}"
+    );
+    assert!(out.contains("✗ close, but not it: f[- ]1"), "{out}");
+    assert!(out.contains("grade [1] › 3"), "{out}");
+    assert!(out.contains("   3. buckets overlap backward"), "{out}");
+    assert!(out.contains("\"nope\" is not a point number"), "{out}");
+    assert!(out.contains("grade [4] › \n"), "two of three points propose 4: {out}");
+    // The shuffled options: whichever letter AdamW got, the answer `b` was judged by it.
+    let adamw_is_b = out.contains("  b) AdamW");
+    assert_eq!(out.contains("✓ right"), adamw_is_b, "{out}");
+    let lines = user.log_lines();
+    let keys: Vec<&str> = lines[1..].iter().map(|l| l.split('\t').nth(1).unwrap_or("")).collect();
+    assert_eq!(
+        keys,
+        ["kinds/capital", "kinds/gil:c1", "kinds/adamw", "kinds/f1", "kinds/ddp"]
+    );
+    assert!(lines[5].contains("kinds/ddp\t4\t"), "{lines:?}");
+    // Day 2: the first sides are due, so their siblings still wait (each has its own
+    // schedule, and seeing one side gives the other away).
+    let run = user.run("2026-11-25T09:00:00+00:00", &["review"], ":quit\n");
+    assert!(run.stdout.contains("5 due · 0 new · 5 left"), "{}", run.stdout);
+    let card = user.card_json(now, "kinds/capital:rev");
+    assert_eq!(card["due"], serde_json::Value::Null);
+    assert_eq!(card["front"], "Paris");
+    assert_eq!(card["kind"], "reversible");
+}
+
+#[test]
+fn the_same_seed_shows_choice_options_in_the_same_order() {
+    let one = User::new();
+    one.deck("kinds.ron", KINDS);
+    let two = User::new();
+    two.deck("kinds.ron", KINDS);
+    let args = ["review", "--deck", "kinds", "--seed", "42"];
+    let a = one.run("2026-11-24T09:00:00+00:00", &args, "\n5\n\n5\na\n\n");
+    let b = two.run("2026-11-24T09:00:00+00:00", &args, "\n5\n\n5\na\n\n");
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn deck_check_explains_broken_cloze_and_choice_cards() {
+    let user = User::new();
+    let path = user.deck(
+        "bad.ron",
+        r#"Deck(id: "bad", title: "Bad", cards: [
+    Cloze(id: "none", text: "no deletions here"),
+    Cloze(id: "open", text: "an {{c1::unclosed deletion"),
+    Choice(id: "range", question: "Q?", options: ["x", "y"], correct: [2]),
+    Typed(id: "empty", question: "Q?", answers: []),
+])
+"#,
+    );
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["deck", "check", path.to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    let messages: Vec<&str> = run.stderr.lines().filter(|l| l.contains("bad.ron:")).collect();
+    assert_eq!(messages.len(), 4, "{}", run.stderr);
+    assert!(messages[0].ends_with("bad.ron:2:29: cloze card \"none\" has no deletions: mark one as {{c1::answer}}"));
+    assert!(messages[1].ends_with("bad.ron:3:29: cloze text of card \"open\": unclosed `{{` at character 3"));
+    assert!(
+        messages[2].ends_with(
+            "bad.ron:4:71: correct option 2 of card \"range\" is out of range: options are numbered from 0 to 1"
+        ),
+        "{messages:?}"
+    );
+    assert!(messages[3].ends_with("bad.ron:5:49: typed card \"empty\" accepts no answer: list at least one"));
+}
+
+#[test]
+fn choice_typed_and_key_point_cards_in_a_real_pseudo_terminal() {
+    let user = User::new();
+    user.deck("kinds.ron", KINDS);
+    let mut cmd = user.command("2026-11-24T09:00:00+00:00", &["review", "--seed", "1"]);
+    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
+    let mut pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
+    for grade in ["5", "5"] {
+        pty.exp_string(" left").expect("question");
+        pty.send_line("").expect("reveal");
+        pty.exp_string("grade").expect("grade prompt");
+        pty.send_line(grade).expect("grade");
+    }
+    // With seed 1, AdamW is option b (the piped test shows the same order).
+    pty.exp_string("b) AdamW").expect("options");
+    pty.exp_string("letter(s)").expect("choice prompt");
+    pty.send_line("b").expect("choose");
+    pty.exp_string("right").expect("auto-graded");
+    pty.exp_string("grade [4]").expect("proposed grade");
+    pty.send_line("").expect("accept");
+    pty.exp_string("answer ").expect("typed prompt");
+    pty.send_line("  f1 SCORE ").expect("type");
+    pty.exp_string("right").expect("typed answer accepted");
+    pty.exp_string("grade [4]").expect("proposed grade");
+    pty.send_line("5").expect("override");
+    pty.exp_string("Explain how DDP").expect("key-point card");
+    pty.send_line("").expect("reveal");
+    pty.exp_string("covered").expect("checklist");
+    pty.send_line("all").expect("all points");
+    pty.exp_string("grade [5]").expect("all points propose 5");
+    pty.send_line("").expect("accept");
+    pty.exp_string("Session over: 5 cards, 5 answers").expect("summary");
+    pty.exp_eof().expect("clean exit");
+    let grades: Vec<String> = user.log_lines()[1..]
+        .iter()
+        .map(|l| l.split('\t').nth(2).unwrap_or("").to_string())
+        .collect();
+    assert_eq!(grades, ["5", "5", "4", "5", "5"]);
+}

@@ -5,6 +5,7 @@
 //! quotes the line. The same checks serve `recall deck check` and loading for review,
 //! so a deck that checks clean is a deck that loads.
 
+pub mod cloze;
 pub mod layout;
 
 use std::fmt;
@@ -66,13 +67,133 @@ pub struct Card {
     pub content: Content,
     pub notes: Option<String>,
     pub tags: Vec<String>,
+    /// Key points a full answer covers, shown after the reveal as a checklist.
+    pub points: Vec<String>,
     /// The line the card starts on, for editors and error messages.
     pub line: usize,
 }
 
-/// A card's identity across decks and the review log: `deck/card`. Progress is keyed
-/// by it alone, so editing a card's text, reordering cards or renaming the file keeps
-/// the card's history.
+/// What a card asks and answers, by kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    Basic {
+        front: String,
+        back: String,
+    },
+    /// Two cards: front → back and back → front, each with its own schedule.
+    Reversible {
+        front: String,
+        back: String,
+    },
+    /// One card per deletion number, in Anki's `{{c1::answer::hint}}` syntax.
+    Cloze {
+        text: String,
+        segments: Vec<cloze::Segment>,
+        numbers: Vec<u32>,
+    },
+    /// Options with one or more correct ones (indices from 0); auto-graded.
+    Choice {
+        question: String,
+        options: Vec<String>,
+        correct: Vec<usize>,
+    },
+    /// Accepted answers, compared ignoring case, spacing and Unicode form; auto-graded.
+    Typed {
+        question: String,
+        answers: Vec<String>,
+    },
+}
+
+impl Content {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Content::Basic { .. } => "basic",
+            Content::Reversible { .. } => "reversible",
+            Content::Cloze { .. } => "cloze",
+            Content::Choice { .. } => "choice",
+            Content::Typed { .. } => "typed",
+        }
+    }
+}
+
+/// One studyable side of a card. Each facet has its own schedule and key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Main,
+    /// Back → front of a reversible card.
+    Reverse,
+    /// Deletion number n of a cloze card.
+    Cloze(u32),
+}
+
+impl Facet {
+    /// The key suffix after `:`; the main facet has none, so a basic card's key is
+    /// just `deck/card`. `:` cannot appear in ids, so suffixes never collide with them.
+    pub fn suffix(self) -> Option<String> {
+        match self {
+            Facet::Main => None,
+            Facet::Reverse => Some("rev".into()),
+            Facet::Cloze(n) => Some(format!("c{n}")),
+        }
+    }
+
+    fn from_suffix(suffix: &str) -> Option<Facet> {
+        if suffix == "rev" {
+            return Some(Facet::Reverse);
+        }
+        let n: u32 = suffix.strip_prefix('c')?.parse().ok()?;
+        (n > 0 && !suffix.starts_with("c0")).then_some(Facet::Cloze(n))
+    }
+}
+
+impl Card {
+    /// The facets this card is studied as.
+    pub fn facets(&self) -> Vec<Facet> {
+        match &self.content {
+            Content::Reversible { .. } => vec![Facet::Main, Facet::Reverse],
+            Content::Cloze { numbers, .. } => numbers.iter().map(|&n| Facet::Cloze(n)).collect(),
+            _ => vec![Facet::Main],
+        }
+    }
+
+    /// The question and answer text of a facet (choice options are listed by the
+    /// front end, which shuffles them).
+    pub fn sides(&self, facet: Facet) -> (String, String) {
+        match (&self.content, facet) {
+            (Content::Basic { front, back } | Content::Reversible { front, back }, Facet::Reverse) => {
+                (back.clone(), front.clone())
+            }
+            (Content::Basic { front, back } | Content::Reversible { front, back }, _) => (front.clone(), back.clone()),
+            (Content::Cloze { segments, numbers, .. }, facet) => {
+                let n = match facet {
+                    Facet::Cloze(n) => n,
+                    _ => numbers.first().copied().unwrap_or(1),
+                };
+                cloze::render(segments, n)
+            }
+            (
+                Content::Choice {
+                    question,
+                    options,
+                    correct,
+                },
+                _,
+            ) => {
+                let right: Vec<&str> = correct
+                    .iter()
+                    .filter_map(|&i| options.get(i).map(String::as_str))
+                    .collect();
+                (question.clone(), right.join("\n"))
+            }
+            (Content::Typed { question, answers }, _) => (question.clone(), answers.join(" / ")),
+        }
+    }
+}
+
+/// A card's identity across decks and the review log: `deck/card`, with a facet
+/// suffix for the second side of a reversible card (`deck/card:rev`) and each cloze
+/// deletion (`deck/card:c2`). Progress is keyed by it alone, so editing a card's text,
+/// reordering cards or renaming the file keeps the card's history.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CardKey(String);
 
@@ -81,18 +202,38 @@ impl CardKey {
         CardKey(format!("{deck}/{card}"))
     }
 
-    /// A key from its `deck/card` text, `None` unless both parts are valid ids.
+    pub fn with_facet(deck: &str, card: &str, facet: Facet) -> CardKey {
+        match facet.suffix() {
+            Some(suffix) => CardKey(format!("{deck}/{card}:{suffix}")),
+            None => CardKey::new(deck, card),
+        }
+    }
+
+    /// A key from its text, `None` unless both ids are valid (and the facet known).
     pub fn parse(text: &str) -> Option<CardKey> {
         let (deck, card) = text.split_once('/')?;
-        (is_valid_id(deck) && is_valid_id(card)).then(|| CardKey(text.to_string()))
+        let (card, facet_ok) = match card.split_once(':') {
+            Some((card, suffix)) => (card, Facet::from_suffix(suffix).is_some()),
+            None => (card, true),
+        };
+        (is_valid_id(deck) && is_valid_id(card) && facet_ok).then(|| CardKey(text.to_string()))
     }
 
     pub fn deck(&self) -> &str {
         self.0.split_once('/').map_or("", |(d, _)| d)
     }
 
+    /// The card id, without the facet.
     pub fn card(&self) -> &str {
-        self.0.split_once('/').map_or("", |(_, c)| c)
+        let card = self.0.split_once('/').map_or("", |(_, c)| c);
+        card.split_once(':').map_or(card, |(c, _)| c)
+    }
+
+    pub fn facet(&self) -> Facet {
+        self.0
+            .split_once(':')
+            .and_then(|(_, s)| Facet::from_suffix(s))
+            .unwrap_or(Facet::Main)
     }
 
     pub fn as_str(&self) -> &str {
@@ -103,26 +244,6 @@ impl CardKey {
 impl fmt::Display for CardKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// What a card asks and answers, by kind.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Content {
-    Basic { front: String, back: String },
-}
-
-impl Card {
-    pub fn question(&self) -> &str {
-        match &self.content {
-            Content::Basic { front, .. } => front,
-        }
-    }
-
-    pub fn answer(&self) -> &str {
-        match &self.content {
-            Content::Basic { back, .. } => back,
-        }
     }
 }
 
@@ -146,22 +267,60 @@ mod format {
 
     #[derive(Deserialize)]
     pub enum CardFile {
-        Basic(BasicFile),
+        Basic(TwoSided),
+        Reversible(TwoSided),
+        Cloze(Cloze),
+        Choice(Choice),
+        Typed(Typed),
     }
 
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    pub struct BasicFile {
+    /// Fields every kind has.
+    pub struct Common {
         pub id: String,
-        #[serde(default)]
         pub topic: Option<String>,
-        pub front: String,
-        pub back: String,
-        #[serde(default)]
         pub notes: Option<String>,
-        #[serde(default)]
         pub tags: Vec<String>,
+        pub points: Vec<String>,
     }
+
+    macro_rules! kind {
+        ($name:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct $name {
+                pub id: String,
+                #[serde(default)]
+                pub topic: Option<String>,
+                $(pub $field: $ty,)*
+                #[serde(default)]
+                pub notes: Option<String>,
+                #[serde(default)]
+                pub tags: Vec<String>,
+                #[serde(default)]
+                pub points: Vec<String>,
+            }
+
+            impl $name {
+                pub fn common(&self) -> Common {
+                    Common {
+                        id: self.id.clone(),
+                        topic: self.topic.clone(),
+                        notes: self.notes.clone(),
+                        tags: self.tags.clone(),
+                        points: self.points.clone(),
+                    }
+                }
+            }
+        };
+    }
+
+    kind!(TwoSided {
+        front: String,
+        back: String
+    });
+    kind!(Cloze { text: String });
+    kind!(Choice { question: String, options: Vec<String>, correct: Vec<usize> });
+    kind!(Typed { question: String, answers: Vec<String> });
 }
 
 /// One problem in a deck file, with where it is.
@@ -285,30 +444,136 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
         let card_layout = layout.cards.get(index);
         let start = card_layout.map_or(Pos::START, |c| c.start);
         let at = |name: &str| card_layout.and_then(|c| c.field(name)).map_or(start, |f| f.value_at);
-        let format::CardFile::Basic(basic) = raw_card;
-        if !is_valid_id(&basic.id) {
-            report(at("id"), format!("card id {:?} is not valid: {ID_RULE}", basic.id));
-        } else if let Some(first) = cards.iter().find(|c| c.id == basic.id) {
+        let (common, content, texts) = match raw_card {
+            format::CardFile::Basic(c) => {
+                let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
+                (
+                    c.common(),
+                    Content::Basic {
+                        front: c.front,
+                        back: c.back,
+                    },
+                    texts,
+                )
+            }
+            format::CardFile::Reversible(c) => {
+                let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
+                (
+                    c.common(),
+                    Content::Reversible {
+                        front: c.front,
+                        back: c.back,
+                    },
+                    texts,
+                )
+            }
+            format::CardFile::Cloze(c) => {
+                let segments = match cloze::parse(&c.text) {
+                    Ok(segments) => segments,
+                    Err(why) => {
+                        report(at("text"), format!("cloze text of card {:?}: {why}", c.id));
+                        Vec::new()
+                    }
+                };
+                let numbers = cloze::numbers(&segments);
+                if numbers.is_empty() && !segments.is_empty() {
+                    report(
+                        at("text"),
+                        format!("cloze card {:?} has no deletions: mark one as {{{{c1::answer}}}}", c.id),
+                    );
+                }
+                let texts = vec![("text", c.text.clone())];
+                (
+                    c.common(),
+                    Content::Cloze {
+                        text: c.text,
+                        segments,
+                        numbers,
+                    },
+                    texts,
+                )
+            }
+            format::CardFile::Choice(c) => {
+                let mut texts = vec![("question", c.question.clone())];
+                texts.extend(c.options.iter().map(|o| ("options", o.clone())));
+                if c.options.len() < 2 {
+                    report(
+                        at("options"),
+                        format!("choice card {:?} needs at least two options", c.id),
+                    );
+                }
+                if c.correct.is_empty() {
+                    report(at("correct"), format!("choice card {:?} names no correct option", c.id));
+                }
+                for &i in &c.correct {
+                    if i >= c.options.len() {
+                        report(
+                            at("correct"),
+                            format!(
+                                "correct option {i} of card {:?} is out of range: options are numbered from 0 to {}",
+                                c.id,
+                                c.options.len().saturating_sub(1)
+                            ),
+                        );
+                    }
+                }
+                let mut correct = c.correct.clone();
+                correct.sort_unstable();
+                correct.dedup();
+                (
+                    c.common(),
+                    Content::Choice {
+                        question: c.question,
+                        options: c.options,
+                        correct,
+                    },
+                    texts,
+                )
+            }
+            format::CardFile::Typed(c) => {
+                let mut texts = vec![("question", c.question.clone())];
+                texts.extend(c.answers.iter().map(|a| ("answers", a.clone())));
+                if c.answers.is_empty() {
+                    report(
+                        at("answers"),
+                        format!("typed card {:?} accepts no answer: list at least one", c.id),
+                    );
+                }
+                (
+                    c.common(),
+                    Content::Typed {
+                        question: c.question,
+                        answers: c.answers,
+                    },
+                    texts,
+                )
+            }
+        };
+        let id = &common.id;
+        if !is_valid_id(id) {
+            report(at("id"), format!("card id {id:?} is not valid: {ID_RULE}"));
+        } else if let Some(first) = cards.iter().find(|c| &c.id == id) {
             report(
                 at("id"),
-                format!("duplicate card id {:?} (first used on line {})", basic.id, first.line),
+                format!("duplicate card id {id:?} (first used on line {})", first.line),
             );
         }
-        for (name, value) in [("front", &basic.front), ("back", &basic.back)] {
+        for (name, value) in &texts {
             if value.trim().is_empty() {
-                report(at(name), format!("empty `{name}` in card {:?}", basic.id));
+                report(at(name), format!("empty `{name}` in card {id:?}"));
             }
         }
-        if basic.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        if common.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
             report(
                 at("notes"),
-                format!("empty `notes` in card {:?} (leave the field out instead)", basic.id),
+                format!("empty `notes` in card {id:?} (leave the field out instead)"),
             );
         }
-        match &basic.topic {
-            Some(topic) if topic.trim().is_empty() => {
-                report(at("topic"), format!("empty `topic` in card {:?}", basic.id))
-            }
+        if common.points.iter().any(|p| p.trim().is_empty()) {
+            report(at("points"), format!("empty key point in card {id:?}"));
+        }
+        match &common.topic {
+            Some(topic) if topic.trim().is_empty() => report(at("topic"), format!("empty `topic` in card {id:?}")),
             Some(topic) => {
                 if let Some(roadmap) = rules.roadmap
                     && roadmap.topic(topic).is_none()
@@ -318,22 +583,17 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
             }
             None if rules.complete => report(
                 start,
-                format!(
-                    "missing field `topic` in card {:?} (built-in cards name their roadmap topic)",
-                    basic.id
-                ),
+                format!("missing field `topic` in card {id:?} (built-in cards name their roadmap topic)"),
             ),
             None => {}
         }
         cards.push(Card {
-            id: basic.id,
-            topic: basic.topic,
-            content: Content::Basic {
-                front: basic.front,
-                back: basic.back,
-            },
-            notes: basic.notes,
-            tags: basic.tags,
+            id: common.id,
+            topic: common.topic,
+            content,
+            notes: common.notes,
+            tags: common.tags,
+            points: common.points,
             line: start.line,
         });
     }
