@@ -9,8 +9,11 @@ use chrono::{DateTime, FixedOffset, Local};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::add::{Fields, Kind, Prompter};
+use crate::author;
 use crate::collection::{self, Collection, Library, Scope, Settings};
 use crate::deck::{CardKey, Problem, Source};
+use crate::deck::{Origin, Rules};
 use crate::log::{self, LogError};
 use crate::plan::Plan;
 use crate::repl::{self, Clock, Review};
@@ -48,11 +51,108 @@ pub enum Command {
     Review(ReviewArgs),
     /// Show a card with its schedule and answer history
     Card(CardArgs),
+    /// Add a card to one of your decks, from flags or by answering prompts
+    Add(AddArgs),
     /// Show the roadmap's stages, sections and topics with your progress through each
     Plan(PlanArgs),
     /// Work with deck files
     #[command(subcommand)]
     Deck(DeckCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The deck to add to (one of yours) [asked when not given]
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+    /// The kind of card
+    #[arg(long, value_enum, default_value_t = KindArg::Basic)]
+    pub kind: KindArg,
+    /// The card id [default: made from the question]
+    #[arg(long)]
+    pub id: Option<String>,
+    /// A topic id (e.g. ml.metrics)
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Basic and reversible cards: the question side
+    #[arg(long)]
+    pub front: Option<String>,
+    /// Basic and reversible cards: the answer side
+    #[arg(long)]
+    pub back: Option<String>,
+    /// Cloze cards: text with {{c1::deletions}}
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Choice and typed cards: the question
+    #[arg(long)]
+    pub question: Option<String>,
+    /// Choice cards: an option (repeat for each)
+    #[arg(long = "option", value_name = "TEXT")]
+    pub options: Vec<String>,
+    /// Choice cards: the index of a correct option, from 0 (repeat for several)
+    #[arg(long, value_name = "N")]
+    pub correct: Vec<usize>,
+    /// Typed cards: an accepted answer (repeat for several)
+    #[arg(long = "answer", value_name = "TEXT")]
+    pub answers: Vec<String>,
+    /// Notes shown after the answer
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// A tag (repeat for several)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A key point a full answer covers (repeat for several)
+    #[arg(long = "point", value_name = "TEXT")]
+    pub points: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum KindArg {
+    Basic,
+    Reversible,
+    Cloze,
+    Choice,
+    Typed,
+}
+
+impl AddArgs {
+    /// Whether the card's content came with the command (a script), not from prompts.
+    fn has_content(&self) -> bool {
+        self.front.is_some() || self.back.is_some() || self.text.is_some() || self.question.is_some()
+    }
+
+    fn fields(&self) -> Fields {
+        Fields {
+            kind: match self.kind {
+                KindArg::Basic => Kind::Basic,
+                KindArg::Reversible => Kind::Reversible,
+                KindArg::Cloze => Kind::Cloze,
+                KindArg::Choice => Kind::Choice,
+                KindArg::Typed => Kind::Typed,
+            },
+            id: self.id.clone(),
+            topic: self.topic.clone(),
+            front: self.front.clone(),
+            back: self.back.clone(),
+            text: self.text.clone(),
+            question: self.question.clone(),
+            options: self.options.clone(),
+            correct: self.correct.clone(),
+            answers: self.answers.clone(),
+            notes: self.notes.clone(),
+            tags: self.tags.clone(),
+            points: self.points.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct NewDeckArgs {
+    /// The new deck's id (letters, digits, '-', '_', '.')
+    pub id: String,
+    /// Its title [default: the id]
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +195,8 @@ pub struct CardArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum DeckCommand {
+    /// Create a deck file in your deck folder, with an example of every kind of card
+    New(NewDeckArgs),
     /// Check deck files and report every problem with file:line:col
     Check(CheckArgs),
 }
@@ -137,6 +239,24 @@ pub enum Error {
     DeckProblems { count: usize },
     #[error("{0}")]
     Output(#[from] io::Error),
+    #[error("{path}: {source}")]
+    File {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{0:?} is not a valid deck id: use letters, digits, '-', '_' and '.'")]
+    BadDeckId(String),
+    #[error("{} already exists; recall never overwrites a deck file", .0.display())]
+    DeckExists(PathBuf),
+    #[error("deck {0:?} is built into recall and cannot be edited; start your own with `recall deck new`")]
+    BuiltInDeck(String),
+    #[error("cannot add this card: {0}")]
+    BadCard(String),
+    #[error("the deck file would not check after the edit, so it was left as it was")]
+    EditBreaksDeck,
+    #[error("you have no decks to add to yet; create one with `recall deck new ID`")]
+    NoUserDecks,
 }
 
 impl Error {
@@ -242,6 +362,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Card(args) => card(&settings, &args, &mut out, &mut err),
         Command::Plan(args) => plan(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::Check(args)) => check(&settings, &args, &mut out, &mut err),
+        Command::Deck(DeckCommand::New(args)) => new_deck(&settings, &args, &mut out, &mut err),
+        Command::Add(args) => add(&settings, &args, &mut out, &mut err),
     }
 }
 
@@ -510,5 +632,124 @@ fn check(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut d
     }
     let cards: usize = decks.iter().map(|d| d.cards.len()).sum();
     writeln!(out, "{} deck(s), {cards} card(s): no problems", decks.len())?;
+    Ok(())
+}
+
+fn new_deck(settings: &Settings, args: &NewDeckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    if !crate::deck::is_valid_id(&args.id) {
+        return Err(Error::BadDeckId(args.id.clone()));
+    }
+    let path = settings.data_dir.join("decks").join(format!("{}.ron", args.id));
+    if path.exists() {
+        return Err(Error::DeckExists(path));
+    }
+    let library = library(settings, err)?;
+    if let Some(deck) = library.deck(&args.id) {
+        match &deck.origin {
+            Origin::BuiltIn(_) => writeln!(
+                err,
+                "note: your deck {:?} will take the place of the built-in deck with that id",
+                args.id
+            )?,
+            Origin::File(other) => return Err(Error::DeckExists(other.clone())),
+        }
+    }
+    let title = args.title.clone().unwrap_or_else(|| args.id.clone());
+    collection::write_atomic(&path, &author::skeleton(&args.id, &title)).map_err(|source| Error::File {
+        path: path.clone(),
+        source,
+    })?;
+    writeln!(out, "Created {}", path.display())?;
+    Ok(())
+}
+
+fn add(settings: &Settings, args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let library = library(settings, err)?;
+    let own: Vec<&crate::deck::Deck> = library.decks.iter().filter(|d| !d.origin.is_builtin()).collect();
+    let interactive = !args.has_content();
+    let stdin = io::stdin();
+    let mut input: Box<dyn repl::Input> = if stdin.is_terminal() && io::stdout().is_terminal() {
+        Box::new(repl::Terminal::new()?)
+    } else {
+        Box::new(repl::Piped(stdin.lock()))
+    };
+    let deck_id = match &args.deck {
+        Some(id) => id.clone(),
+        None if own.is_empty() => return Err(Error::NoUserDecks),
+        None if own.len() == 1 || !interactive => match own.as_slice() {
+            [only] => only.id.clone(),
+            _ => return Err(Error::BadCard("name the deck with --deck".into())),
+        },
+        None => {
+            let ids: Vec<String> = own.iter().map(|d| d.id.clone()).collect();
+            input.complete_with(ids.clone());
+            loop {
+                match input.read_line(&format!("deck ({}) › ", ids.join(", ")), out)? {
+                    repl::Line::Text(text) if ids.contains(&text.trim().to_string()) => break text.trim().to_string(),
+                    repl::Line::Text(text) => writeln!(out, "  No deck of yours is called {:?}.", text.trim())?,
+                    _ => return Ok(()),
+                }
+            }
+        }
+    };
+    let deck = library.deck(&deck_id).ok_or_else(|| unknown_deck(&library, &deck_id))?;
+    let Origin::File(path) = &deck.origin else {
+        return Err(Error::BuiltInDeck(deck_id));
+    };
+    let fields = if interactive {
+        writeln!(out, "Adding a card to {} ({}).", deck.id, path.display())?;
+        let topics = library.roadmap.topics().map(|t| t.id.clone()).collect();
+        match (Prompter {
+            input: input.as_mut(),
+            out: &mut *out,
+        })
+        .ask(topics)?
+        {
+            Some(fields) => fields,
+            None => {
+                writeln!(out, "\nNothing added.")?;
+                return Ok(());
+            }
+        }
+    } else {
+        args.fields()
+    };
+    let taken: Vec<&str> = deck.cards.iter().map(|c| c.id.as_str()).collect();
+    let card = crate::add::build_card(&fields, &taken).map_err(Error::BadCard)?;
+    if let Some(topic) = &card.topic
+        && library.roadmap.topic(topic).is_none()
+        && !library
+            .decks
+            .iter()
+            .flat_map(|d| &d.cards)
+            .any(|c| c.topic.as_deref() == Some(topic))
+    {
+        writeln!(
+            err,
+            "note: topic {topic:?} is not on the roadmap; it is kept as a topic of your own"
+        )?;
+    }
+    // Read the file afresh: it is the author's, and may have changed since loading.
+    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+        path: path.clone(),
+        source,
+    })?;
+    let edited = author::append_card(&text, &author::card_to_ron(&card, &author::card_indent(&text)))
+        .map_err(|why| Error::BadCard(format!("{}: {why}", path.display())))?;
+    let source = Source {
+        origin: Origin::File(path.clone()),
+        text: edited.clone(),
+    };
+    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
+        for problem in problems {
+            writeln!(err, "{problem}")?;
+        }
+        return Err(Error::EditBreaksDeck);
+    }
+    collection::write_atomic(path, &edited).map_err(|source| Error::File {
+        path: path.clone(),
+        source,
+    })?;
+    writeln!(out, "{}", CardKey::new(&deck.id, &card.id))?;
     Ok(())
 }

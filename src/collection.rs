@@ -285,6 +285,31 @@ impl Collection {
     }
 }
 
+/// Replaces a file's contents atomically: a temporary file beside it, synced, then
+/// renamed over it, so a crash leaves either the old file or the new one.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or("deck".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.recall-tmp"));
+    let mut file = fs::File::create(&temp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&temp, path)?;
+    // Make the rename itself durable.
+    if let Ok(dir) = fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
 /// Reads the log without locking it, for commands that only look.
 pub fn read_log(settings: &Settings) -> Result<log::Parsed, log::LogError> {
     log::read(&settings.log_path())

@@ -6,7 +6,9 @@
 //! `session`. The front ends (`repl`, the commands in `cli`) sit at the edge and are
 //! the only code that touches the terminal and the clock.
 
+pub mod add;
 pub mod ask;
+pub mod author;
 pub mod cli;
 pub mod collection;
 pub mod deck;

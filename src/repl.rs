@@ -44,6 +44,10 @@ pub trait Input {
     /// Reads a line after showing `prompt`. `out` is the session's output, flushed
     /// before reading; inputs that do not draw their own prompt write it there.
     fn read_line(&mut self, prompt: &str, out: &mut dyn Write) -> io::Result<Line>;
+
+    /// The words Tab completes for the next lines (deck ids, topic ids, …), besides
+    /// the `:` commands. Inputs without completion ignore it.
+    fn complete_with(&mut self, _words: Vec<String>) {}
 }
 
 /// Input from a pipe or file: the prompt and the line read are written to the output,
@@ -77,12 +81,18 @@ pub struct Terminal {
 impl Terminal {
     pub fn new() -> io::Result<Terminal> {
         let mut editor = rustyline::Editor::new().map_err(io::Error::other)?;
-        editor.set_helper(Some(CommandHelper));
+        editor.set_helper(Some(CommandHelper::default()));
         Ok(Terminal { editor })
     }
 }
 
 impl Input for Terminal {
+    fn complete_with(&mut self, words: Vec<String>) {
+        if let Some(helper) = self.editor.helper_mut() {
+            helper.words = words;
+        }
+    }
+
     fn read_line(&mut self, prompt: &str, out: &mut dyn Write) -> io::Result<Line> {
         out.flush()?;
         match self.editor.readline(prompt) {
@@ -100,21 +110,29 @@ impl Input for Terminal {
     }
 }
 
-pub struct CommandHelper;
+/// Completes `:` commands, and whatever words the current prompt offers.
+#[derive(Default)]
+pub struct CommandHelper {
+    words: Vec<String>,
+}
 
 impl Completer for CommandHelper {
     type Candidate = String;
 
     fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<String>)> {
         let typed = &line[..pos];
-        if !typed.starts_with(':') || typed.contains(' ') {
+        if typed.contains(' ') {
             return Ok((0, Vec::new()));
         }
-        let found = COMMANDS
-            .iter()
-            .map(|(c, _)| (*c).to_string())
-            .filter(|c| c.starts_with(typed))
-            .collect();
+        let found = if typed.starts_with(':') {
+            COMMANDS
+                .iter()
+                .map(|(c, _)| (*c).to_string())
+                .filter(|c| c.starts_with(typed))
+                .collect()
+        } else {
+            self.words.iter().filter(|w| w.starts_with(typed)).cloned().collect()
+        };
         Ok((0, found))
     }
 }

@@ -734,3 +734,128 @@ fn choice_typed_and_key_point_cards_in_a_real_pseudo_terminal() {
         .collect();
     assert_eq!(grades, ["5", "5", "4", "5", "5"]);
 }
+
+#[test]
+fn deck_new_then_add_of_each_kind_keeps_the_authors_text_byte_for_byte() {
+    let user = User::new();
+    let now = "2026-11-24T09:00:00+00:00";
+    let run = user.run(now, &["deck", "new", "mine", "--title", "Mine"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let path = user.path().join("decks/mine.ron");
+    let again = user.run(now, &["deck", "new", "mine"], "");
+    assert_eq!(again.code, 1);
+    assert!(
+        again
+            .stderr
+            .contains("already exists; recall never overwrites a deck file"),
+        "{}",
+        again.stderr
+    );
+    // The author adds a comment of their own, with odd spacing, above the list's end.
+    let text = fs::read_to_string(&path)
+        .expect("deck")
+        .replace("    ],\n)", "      // my note   \n    ],\n)");
+    fs::write(&path, &text).expect("write");
+    let adds: &[&[&str]] = &[
+        &[
+            "--front",
+            "What is F1?",
+            "--back",
+            "F1 = 2·P·R / (P + R)",
+            "--topic",
+            "ml.metrics",
+        ],
+        &[
+            "--kind",
+            "reversible",
+            "--front",
+            "Capital of France",
+            "--back",
+            "Paris",
+        ],
+        &["--kind", "cloze", "--text", "The {{c1::GIL}} serializes bytecode"],
+        &[
+            "--kind",
+            "choice",
+            "--question",
+            "Best?",
+            "--option",
+            "x",
+            "--option",
+            "y",
+            "--correct",
+            "1",
+        ],
+        &[
+            "--kind",
+            "typed",
+            "--question",
+            "Harmonic mean of P and R?",
+            "--answer",
+            "F1",
+            "--point",
+            "harmonic",
+        ],
+    ];
+    let mut keys = Vec::new();
+    for flags in adds {
+        let mut args = vec!["add", "--deck", "mine"];
+        args.extend_from_slice(flags);
+        let run = user.run(now, &args, "");
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        keys.push(run.stdout.trim().to_string());
+    }
+    assert_eq!(
+        keys,
+        [
+            "mine/what-is-f1",
+            "mine/capital-of-france",
+            "mine/the-c1-gil-serializes-bytecode",
+            "mine/best",
+            "mine/harmonic-mean-of-p-and"
+        ]
+    );
+    let after = fs::read_to_string(&path).expect("deck");
+    let insert_at = text.find("    ],\n)").expect("end of the card list");
+    assert!(
+        after.starts_with(&text[..insert_at]),
+        "everything before the new cards is unchanged"
+    );
+    assert!(
+        after.ends_with(&text[insert_at..]),
+        "everything after the new cards is unchanged"
+    );
+    let run = user.run(now, &["deck", "check"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.ends_with("5 card(s): no problems\n") || run.stdout.contains("no problems"),
+        "{}",
+        run.stdout
+    );
+    // A bad card is refused and the file left alone.
+    let run = user.run(
+        now,
+        &["add", "--deck", "mine", "--kind", "cloze", "--text", "no deletion"],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("cloze text has no deletions"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&path).expect("deck"), after);
+    // Built-in decks are not edited.
+    let run = user.run(now, &["add", "--deck", "nope", "--front", "q", "--back", "a"], "");
+    assert!(run.stderr.contains("no deck with id \"nope\""), "{}", run.stderr);
+}
+
+#[test]
+fn add_asks_for_the_fields_when_no_content_is_given() {
+    let user = User::new();
+    let now = "2026-11-24T09:00:00+00:00";
+    user.run(now, &["deck", "new", "mine"], "");
+    let script = "reversible\nml.metrics\n\"\"\"\nWhat does\nMSE punish?\n\"\"\"\nLarge errors\nsquared\n\n";
+    let run = user.run(now, &["add"], script);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.ends_with("mine/what-does-mse-punish\n"), "{}", run.stdout);
+    let card = user.card_json(now, "mine/what-does-mse-punish:rev");
+    assert_eq!(card["front"], "Large errors");
+    assert_eq!(card["back"], "What does\nMSE punish?");
+}

@@ -46,6 +46,9 @@ pub struct Layout {
     pub cards: Vec<CardLayout>,
     /// Byte offset of the `]` that closes the card list.
     pub cards_end: Option<usize>,
+    /// Byte offset just after the last card, and whether a comma follows it.
+    pub last_card_end: Option<usize>,
+    pub trailing_comma: bool,
 }
 
 impl Layout {
@@ -87,12 +90,16 @@ impl Layout {
                     if in_cards == Some(depth) {
                         layout.cards_end = Some(tok.offset);
                         in_cards = None;
+                    } else if in_cards.is_some_and(|d| depth == d + 1) {
+                        layout.last_card_end = Some(tok.offset + 1);
+                        layout.trailing_comma = false;
                     }
                     depth = depth.saturating_sub(1);
                 }
                 Kind::Comma => {
                     if in_cards == Some(depth) {
                         expect_item = true;
+                        layout.trailing_comma = true;
                     }
                 }
                 Kind::Ident => {
@@ -319,6 +326,9 @@ Deck(
         assert_eq!(back.value_at, Pos { line: 11, col: 19 });
         let front = layout.cards[0].field("front").expect("front");
         assert_eq!(front.value_at, Pos { line: 6, col: 31 });
+        assert!(layout.trailing_comma);
+        let last = layout.last_card_end.expect("last card");
+        assert!(TEXT[..last].ends_with("back: \"\",\n        )"));
         let end = layout.cards_end.expect("end");
         assert_eq!(&TEXT[end..end + 1], "]");
         assert!(TEXT[..end].ends_with("),\n    "));

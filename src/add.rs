@@ -1,0 +1,359 @@
+//! `recall add`: a card from flags (for scripts) or from prompts (for people).
+//!
+//! Either way the fields become a checked [`Card`] here; the command then appends it
+//! to the deck file with [`crate::author`] and checks the whole file again before
+//! writing it.
+
+use std::io::{self, Write};
+
+use crate::ask;
+use crate::author::new_card_id;
+use crate::deck::{Card, Content, cloze};
+use crate::repl::{Input, Line};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Kind {
+    #[default]
+    Basic,
+    Reversible,
+    Cloze,
+    Choice,
+    Typed,
+}
+
+impl Kind {
+    pub const ALL: [(&'static str, Kind); 5] = [
+        ("basic", Kind::Basic),
+        ("reversible", Kind::Reversible),
+        ("cloze", Kind::Cloze),
+        ("choice", Kind::Choice),
+        ("typed", Kind::Typed),
+    ];
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL
+            .iter()
+            .find(|(name, _)| *name == text.trim().to_lowercase())
+            .map(|(_, k)| *k)
+    }
+}
+
+/// What a card is made of, before it is checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields {
+    pub kind: Kind,
+    pub id: Option<String>,
+    pub topic: Option<String>,
+    pub front: Option<String>,
+    pub back: Option<String>,
+    pub text: Option<String>,
+    pub question: Option<String>,
+    pub options: Vec<String>,
+    pub correct: Vec<usize>,
+    pub answers: Vec<String>,
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
+    pub points: Vec<String>,
+}
+
+fn required(value: &Option<String>, name: &str, kind: &str) -> Result<String, String> {
+    match value.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v.to_string()),
+        _ => Err(format!("a {kind} card needs --{name}")),
+    }
+}
+
+/// Checks the fields and makes the card, with a new id unless one was given.
+pub fn build_card(fields: &Fields, taken: &[&str]) -> Result<Card, String> {
+    let content = match fields.kind {
+        Kind::Basic | Kind::Reversible => {
+            let kind = if fields.kind == Kind::Basic {
+                "basic"
+            } else {
+                "reversible"
+            };
+            let front = required(&fields.front, "front", kind)?;
+            let back = required(&fields.back, "back", kind)?;
+            if fields.kind == Kind::Basic {
+                Content::Basic { front, back }
+            } else {
+                Content::Reversible { front, back }
+            }
+        }
+        Kind::Cloze => {
+            let text = required(&fields.text, "text", "cloze")?;
+            let segments = cloze::parse(&text)?;
+            let numbers = cloze::numbers(&segments);
+            if numbers.is_empty() {
+                return Err("cloze text has no deletions: mark one as {{c1::answer}}".into());
+            }
+            Content::Cloze {
+                text,
+                segments,
+                numbers,
+            }
+        }
+        Kind::Choice => {
+            let question = required(&fields.question, "question", "choice")?;
+            if fields.options.len() < 2 {
+                return Err("a choice card needs at least two --option".into());
+            }
+            if fields.correct.is_empty() {
+                return Err("a choice card needs --correct (the index of a right option, from 0)".into());
+            }
+            if let Some(bad) = fields.correct.iter().find(|&&i| i >= fields.options.len()) {
+                return Err(format!(
+                    "--correct {bad} is out of range: options are numbered from 0 to {}",
+                    fields.options.len() - 1
+                ));
+            }
+            Content::Choice {
+                question,
+                options: fields.options.clone(),
+                correct: fields.correct.clone(),
+            }
+        }
+        Kind::Typed => {
+            let question = required(&fields.question, "question", "typed")?;
+            if fields.answers.is_empty() {
+                return Err("a typed card needs at least one --answer".into());
+            }
+            Content::Typed {
+                question,
+                answers: fields.answers.clone(),
+            }
+        }
+    };
+    let prompt_text = match &content {
+        Content::Basic { front, .. } | Content::Reversible { front, .. } => front.clone(),
+        Content::Cloze { text, .. } => text.clone(),
+        Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
+    };
+    let id = match &fields.id {
+        Some(id) if taken.contains(&id.as_str()) => return Err(format!("the deck already has a card {id:?}")),
+        Some(id) => id.clone(),
+        None => new_card_id(&prompt_text, taken),
+    };
+    Ok(Card {
+        id,
+        topic: fields.topic.clone().filter(|t| !t.trim().is_empty()),
+        content,
+        notes: fields.notes.clone().filter(|n| !n.trim().is_empty()),
+        tags: fields.tags.clone(),
+        points: fields.points.clone(),
+        line: 0,
+    })
+}
+
+/// Asks for the fields of a card, one prompt at a time, checking as it goes.
+/// `Ok(None)` when the user gives up (Ctrl-C, Ctrl-D, end of input).
+pub struct Prompter<'a> {
+    pub input: &'a mut dyn Input,
+    pub out: &'a mut dyn Write,
+}
+
+/// Marks the start and end of a multi-line answer.
+const FENCE: &str = "\"\"\"";
+
+impl Prompter<'_> {
+    fn line(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        match self.input.read_line(prompt, self.out)? {
+            Line::Text(text) => Ok(Some(text)),
+            Line::Eof | Line::Interrupted => Ok(None),
+        }
+    }
+
+    /// One value; `"""` on its own starts a multi-line value that ends at `"""`.
+    fn value(&mut self, prompt: &str, optional: bool) -> io::Result<Option<String>> {
+        loop {
+            let Some(first) = self.line(prompt)? else {
+                return Ok(None);
+            };
+            let value = if first.trim() == FENCE {
+                let mut lines = Vec::new();
+                loop {
+                    let Some(line) = self.line("… ")? else {
+                        return Ok(None);
+                    };
+                    if line.trim() == FENCE {
+                        break;
+                    }
+                    lines.push(line);
+                }
+                lines.join("\n")
+            } else {
+                first.trim().to_string()
+            };
+            if !value.trim().is_empty() || optional {
+                return Ok(Some(value));
+            }
+            writeln!(self.out, "  This one is required (Ctrl-C to give up).")?;
+        }
+    }
+
+    /// Values one per line until an empty line.
+    fn list(&mut self, prompt: &str, at_least: usize) -> io::Result<Option<Vec<String>>> {
+        let mut items: Vec<String> = Vec::new();
+        loop {
+            let Some(item) = self.line(&format!("{prompt} {} › ", items.len() + 1))? else {
+                return Ok(None);
+            };
+            let item = item.trim().to_string();
+            if item.is_empty() {
+                if items.len() >= at_least {
+                    return Ok(Some(items));
+                }
+                writeln!(self.out, "  At least {at_least}, please.")?;
+                continue;
+            }
+            items.push(item);
+        }
+    }
+
+    /// Asks for kind, topic and the fields of that kind. `topics` are offered for
+    /// completion.
+    pub fn ask(&mut self, topics: Vec<String>) -> io::Result<Option<Fields>> {
+        let mut fields = Fields::default();
+        let names: Vec<String> = Kind::ALL.iter().map(|(n, _)| (*n).to_string()).collect();
+        self.input.complete_with(names.clone());
+        fields.kind = loop {
+            let Some(text) = self.line(&format!("kind ({}) [basic] › ", names.join(", ")))? else {
+                return Ok(None);
+            };
+            if text.trim().is_empty() {
+                break Kind::Basic;
+            }
+            match Kind::parse(&text) {
+                Some(kind) => break kind,
+                None => writeln!(self.out, "  {:?} is not a kind: {}", text.trim(), names.join(", "))?,
+            }
+        };
+        self.input.complete_with(topics);
+        let Some(topic) = self.value("topic (optional, Tab completes) › ", true)? else {
+            return Ok(None);
+        };
+        fields.topic = Some(topic).filter(|t| !t.is_empty());
+        self.input.complete_with(Vec::new());
+        writeln!(
+            self.out,
+            "  (For several lines, type {FENCE} on its own line, then end with {FENCE}.)"
+        )?;
+        match fields.kind {
+            Kind::Basic | Kind::Reversible => {
+                let Some(front) = self.value("front › ", false)? else {
+                    return Ok(None);
+                };
+                let Some(back) = self.value("back › ", false)? else {
+                    return Ok(None);
+                };
+                (fields.front, fields.back) = (Some(front), Some(back));
+            }
+            Kind::Cloze => loop {
+                let Some(text) = self.value("text with {{c1::deletions}} › ", false)? else {
+                    return Ok(None);
+                };
+                match cloze::parse(&text).map(|s| cloze::numbers(&s)) {
+                    Ok(numbers) if !numbers.is_empty() => {
+                        fields.text = Some(text);
+                        break;
+                    }
+                    Ok(_) => writeln!(self.out, "  No deletions: mark one as {{{{c1::answer}}}}.")?,
+                    Err(why) => writeln!(self.out, "  {why}")?,
+                }
+            },
+            Kind::Choice => {
+                let Some(question) = self.value("question › ", false)? else {
+                    return Ok(None);
+                };
+                let Some(options) = self.list("option", 2)? else {
+                    return Ok(None);
+                };
+                for (i, option) in options.iter().enumerate() {
+                    writeln!(self.out, "  {}) {option}", ask::option_letter(i))?;
+                }
+                let correct = loop {
+                    let Some(text) = self.line("correct (letters, e.g. b or a c) › ")? else {
+                        return Ok(None);
+                    };
+                    match ask::parse_choice(&text, options.len()) {
+                        Ok(chosen) if !chosen.is_empty() => break chosen,
+                        Ok(_) => writeln!(self.out, "  Name at least one.")?,
+                        Err(why) => writeln!(self.out, "  {why}")?,
+                    }
+                };
+                (fields.question, fields.options, fields.correct) = (Some(question), options, correct);
+            }
+            Kind::Typed => {
+                let Some(question) = self.value("question › ", false)? else {
+                    return Ok(None);
+                };
+                let Some(answers) = self.list("accepted answer", 1)? else {
+                    return Ok(None);
+                };
+                (fields.question, fields.answers) = (Some(question), answers);
+            }
+        }
+        let Some(notes) = self.value("notes (optional) › ", true)? else {
+            return Ok(None);
+        };
+        fields.notes = Some(notes).filter(|n| !n.is_empty());
+        let Some(points) = self.list("key point (optional, empty to finish)", 0)? else {
+            return Ok(None);
+        };
+        fields.points = points;
+        Ok(Some(fields))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repl::Piped;
+
+    #[test]
+    fn flags_make_a_checked_card() {
+        let fields = Fields {
+            kind: Kind::Choice,
+            question: Some("Which?".into()),
+            options: vec!["x".into(), "y".into()],
+            correct: vec![2],
+            ..Fields::default()
+        };
+        assert_eq!(
+            build_card(&fields, &[]).expect_err("out of range"),
+            "--correct 2 is out of range: options are numbered from 0 to 1"
+        );
+        let fields = Fields {
+            front: Some("Q?".into()),
+            back: Some("A".into()),
+            ..Fields::default()
+        };
+        assert_eq!(build_card(&fields, &["q"]).expect("basic").id, "q-2");
+        assert!(
+            build_card(&Fields::default(), &[])
+                .expect_err("empty")
+                .contains("--front")
+        );
+    }
+
+    #[test]
+    fn prompts_ask_for_each_field_and_check_as_they_go() {
+        let script = "cloze\nml.metrics\nno deletion\nF1 is the {{c1::harmonic}} mean\n\"\"\"\nline one\nline two\n\"\"\"\nfirst point\n\n";
+        let mut input = Piped(script.as_bytes());
+        let mut out = Vec::new();
+        let fields = Prompter {
+            input: &mut input,
+            out: &mut out,
+        }
+        .ask(vec![])
+        .expect("io")
+        .expect("fields");
+        assert_eq!(fields.kind, Kind::Cloze);
+        assert_eq!(fields.topic.as_deref(), Some("ml.metrics"));
+        assert_eq!(fields.text.as_deref(), Some("F1 is the {{c1::harmonic}} mean"));
+        assert_eq!(fields.notes.as_deref(), Some("line one\nline two"));
+        assert_eq!(fields.points, ["first point"]);
+        let shown = String::from_utf8(out).expect("utf-8");
+        assert!(shown.contains("No deletions"), "{shown}");
+    }
+}
