@@ -52,7 +52,7 @@ pub enum Command {
     /// Show a card with its schedule and answer history
     Card(CardArgs),
     /// Add a card to one of your decks, from flags or by answering prompts
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Show the roadmap's stages, sections and topics with your progress through each
     Plan(PlanArgs),
     /// Work with deck files
