@@ -147,6 +147,15 @@ impl AddArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files or folders [default: your deck folders]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing; list the files that are not formatted and exit 1 if there are any
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct NewDeckArgs {
     /// The new deck's id (letters, digits, '-', '_', '.')
     pub id: String,
@@ -197,6 +206,8 @@ pub struct CardArgs {
 pub enum DeckCommand {
     /// Create a deck file in your deck folder, with an example of every kind of card
     New(NewDeckArgs),
+    /// Rewrite deck files in the canonical layout, keeping every comment
+    Fmt(FmtArgs),
     /// Check deck files and report every problem with file:line:col
     Check(CheckArgs),
 }
@@ -255,6 +266,10 @@ pub enum Error {
     BadCard(String),
     #[error("the deck file would not check after the edit, so it was left as it was")]
     EditBreaksDeck,
+    #[error("{count} deck file(s) are not formatted; run `recall deck fmt`")]
+    Unformatted { count: usize },
+    #[error("formatting {0} would change what the deck means, so it was left alone; please report this")]
+    FormatChangesMeaning(PathBuf),
     #[error("you have no decks to add to yet; create one with `recall deck new ID`")]
     NoUserDecks,
 }
@@ -362,6 +377,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Card(args) => card(&settings, &args, &mut out, &mut err),
         Command::Plan(args) => plan(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::Check(args)) => check(&settings, &args, &mut out, &mut err),
+        Command::Deck(DeckCommand::Fmt(args)) => fmt_decks(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::New(args)) => new_deck(&settings, &args, &mut out, &mut err),
         Command::Add(args) => add(&settings, &args, &mut out, &mut err),
     }
@@ -586,30 +602,10 @@ fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn
 fn check(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let roadmap = roadmap()?;
     let mut sources: Vec<Source> = Vec::new();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut files = Vec::new();
     if args.paths.is_empty() {
         sources.extend(collection::builtin_sources());
-        for dir in settings.user_deck_dirs() {
-            files.extend(collection::deck_files(&dir).map_err(io::Error::other)?);
-        }
-    } else {
-        for path in &args.paths {
-            if path.is_dir() {
-                match collection::deck_files(path) {
-                    Ok(found) => files.extend(found),
-                    Err(e) => problems.push(Problem {
-                        file: path.display().to_string(),
-                        pos: crate::deck::Pos::START,
-                        message: format!("cannot read folder: {e}"),
-                        line_text: None,
-                    }),
-                }
-            } else {
-                files.push(path.clone());
-            }
-        }
     }
+    let (files, mut problems) = deck_paths(settings, &args.paths)?;
     for file in files {
         match collection::read_source(&file) {
             // The roadmap lives beside the built-in decks; check it as what it is.
@@ -751,5 +747,106 @@ fn add(settings: &Settings, args: &AddArgs, out: &mut dyn Write, err: &mut dyn W
         source,
     })?;
     writeln!(out, "{}", CardKey::new(&deck.id, &card.id))?;
+    Ok(())
+}
+
+/// The deck files named on the command line (folders give their `*.ron`), or every
+/// file in the user's deck folders. Problems reading folders are returned, not fatal.
+fn deck_paths(settings: &Settings, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Problem>), Error> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if paths.is_empty() {
+        for dir in settings.user_deck_dirs() {
+            files.extend(collection::deck_files(&dir).map_err(|source| Error::File {
+                path: dir.clone(),
+                source,
+            })?);
+        }
+        return Ok((files, problems));
+    }
+    for path in paths {
+        if path.is_dir() {
+            match collection::deck_files(path) {
+                Ok(found) => files.extend(found),
+                Err(e) => problems.push(Problem {
+                    file: path.display().to_string(),
+                    pos: crate::deck::Pos::START,
+                    message: format!("cannot read folder: {e}"),
+                    line_text: None,
+                }),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok((files, problems))
+}
+
+fn fmt_decks(settings: &Settings, args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let (files, mut problems) = deck_paths(settings, &args.paths)?;
+    let mut unformatted = 0;
+    for file in files
+        .iter()
+        .filter(|f| f.file_name().is_none_or(|n| n != "roadmap.ron"))
+    {
+        let source = match collection::read_source(file) {
+            Ok(source) => source,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        let before = match crate::deck::parse(&source, &Rules::default()) {
+            Ok(deck) => deck,
+            Err(found) => {
+                problems.extend(found);
+                continue;
+            }
+        };
+        let formatted = crate::deck::canonical::format(&source.text);
+        if formatted == source.text {
+            continue;
+        }
+        // Formatting moves text, never meaning: the result must be the same deck.
+        let after = crate::deck::parse(
+            &Source {
+                origin: source.origin.clone(),
+                text: formatted.clone(),
+            },
+            &Rules::default(),
+        );
+        let same = after.is_ok_and(|after| {
+            let strip = |mut d: crate::deck::Deck| {
+                d.cards.iter_mut().for_each(|c| c.line = 0);
+                d
+            };
+            strip(after) == strip(before)
+        });
+        if !same {
+            return Err(Error::FormatChangesMeaning(file.clone()));
+        }
+        unformatted += 1;
+        if args.check {
+            writeln!(out, "{}: not formatted", file.display())?;
+        } else {
+            collection::write_atomic(file, &formatted).map_err(|source| Error::File {
+                path: file.clone(),
+                source,
+            })?;
+            writeln!(out, "{}: formatted", file.display())?;
+        }
+    }
+    for problem in &problems {
+        writeln!(err, "{problem}\n")?;
+    }
+    if !problems.is_empty() {
+        return Err(Error::DeckProblems { count: problems.len() });
+    }
+    if args.check && unformatted > 0 {
+        return Err(Error::Unformatted { count: unformatted });
+    }
+    if unformatted == 0 {
+        writeln!(out, "{} deck file(s) already formatted", files.len())?;
+    }
     Ok(())
 }

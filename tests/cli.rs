@@ -857,3 +857,37 @@ fn add_asks_for_the_fields_when_no_content_is_given() {
     assert_eq!(card["front"], "Large errors");
     assert_eq!(card["back"], "What does\nMSE punish?");
 }
+
+#[test]
+fn deck_fmt_is_idempotent_keeps_comments_and_check_reports_unformatted_files() {
+    let user = User::new();
+    let now = "2026-11-24T09:00:00+00:00";
+    let messy = "// mine\nDeck(id:\"mine\",title:\"Mine\", // the title\n cards:[Basic(id:\"a\",front:\"Q\",back:\"A\"),\n\n  // second\n  Cloze(id:\"c\", text:\"{{c1::x}}\")])\n";
+    let path = user.deck("mine.ron", messy);
+    let run = user.run(now, &["deck", "fmt", "--check"], "");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, format!("{}: not formatted\n", path.display()));
+    assert_eq!(
+        fs::read_to_string(&path).expect("deck"),
+        messy,
+        "--check changes nothing"
+    );
+    let run = user.run(now, &["deck", "fmt"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let formatted = fs::read_to_string(&path).expect("deck");
+    assert_eq!(
+        formatted,
+        "// mine\nDeck(\n    id: \"mine\",\n    title: \"Mine\", // the title\n    cards: [\n        Basic(\n            id: \"a\",\n            front: \"Q\",\n            back: \"A\",\n        ),\n\n        // second\n        Cloze(\n            id: \"c\",\n            text: \"{{c1::x}}\",\n        ),\n    ],\n)\n"
+    );
+    let run = user.run(now, &["deck", "fmt", "--check"], "");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.stdout, "1 deck file(s) already formatted\n");
+    // A deck that does not parse is reported, never rewritten.
+    let broken = user.deck(
+        "broken.ron",
+        "Deck(id: \"b\", title: \"B\", cards: [Basic(id: \"x\")])\n",
+    );
+    let run = user.run(now, &["deck", "fmt", broken.to_str().expect("utf-8")], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("broken.ron:1:"), "{}", run.stderr);
+}

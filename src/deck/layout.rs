@@ -57,7 +57,7 @@ impl Layout {
     }
 
     pub fn scan(text: &str) -> Layout {
-        let tokens = tokenize(text);
+        let tokens: Vec<Token> = tokenize(text).into_iter().filter(|t| t.kind != Kind::Comment).collect();
         let mut layout = Layout::default();
         let mut depth = 0usize;
         // Depth of the `cards` list's contents, once inside it.
@@ -130,7 +130,7 @@ impl Layout {
                         expect_item = false;
                     }
                 }
-                Kind::Colon | Kind::Other => {}
+                Kind::Colon | Kind::Other | Kind::Comment => {}
             }
         }
         layout
@@ -138,21 +138,28 @@ impl Layout {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Open(char),
     Close,
     Comma,
     Colon,
     Ident,
+    /// A line or block comment (kept by the formatter, skipped by the scan).
+    Comment,
+    /// A string, number or any other atom.
     Other,
 }
 
-#[derive(Debug)]
-struct Token {
-    kind: Kind,
-    text: String,
-    at: Pos,
-    offset: usize,
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    pub(crate) kind: Kind,
+    pub(crate) text: String,
+    pub(crate) at: Pos,
+    pub(crate) offset: usize,
+    /// Byte offset just after the token.
+    pub(crate) end: usize,
+    /// How many line breaks come between the previous token and this one.
+    pub(crate) breaks_before: usize,
 }
 
 /// A cursor over the text that keeps the line and column of where it stands.
@@ -178,26 +185,31 @@ impl Cursor<'_> {
     }
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut cur = Cursor {
         chars: text.char_indices().peekable(),
         pos: Pos::START,
     };
     let mut tokens = Vec::new();
+    let mut breaks = 0;
     while let Some(c) = cur.peek() {
         let at = cur.pos;
         let Some((offset, _)) = cur.bump() else { break };
         let kind = match c {
+            '\n' => {
+                breaks += 1;
+                continue;
+            }
             c if c.is_whitespace() => continue,
             '/' if cur.peek() == Some('/') => {
                 while cur.peek().is_some_and(|c| c != '\n') {
                     cur.bump();
                 }
-                continue;
+                Kind::Comment
             }
             '/' if cur.peek() == Some('*') => {
                 skip_block_comment(&mut cur);
-                continue;
+                Kind::Comment
             }
             '"' => {
                 skip_string(&mut cur);
@@ -212,27 +224,37 @@ fn tokenize(text: &str) -> Vec<Token> {
             ',' => Kind::Comma,
             ':' => Kind::Colon,
             c if c.is_alphabetic() || c == '_' => {
-                let mut text = String::from(c);
-                while let Some(n) = cur.peek().filter(|n| n.is_alphanumeric() || *n == '_') {
-                    text.push(n);
+                while cur.peek().is_some_and(|n| n.is_alphanumeric() || n == '_') {
                     cur.bump();
                 }
-                tokens.push(Token {
-                    kind: Kind::Ident,
-                    text,
-                    at,
-                    offset,
-                });
-                continue;
+                Kind::Ident
             }
-            _ => Kind::Other,
+            _ => {
+                // Numbers and other atoms: one token up to the next delimiter.
+                while cur
+                    .peek()
+                    .is_some_and(|n| n.is_alphanumeric() || matches!(n, '.' | '_' | '+' | '-'))
+                {
+                    cur.bump();
+                }
+                Kind::Other
+            }
+        };
+        let end = cur.chars.peek().map_or(text.len(), |&(i, _)| i);
+        let text_of = if kind == Kind::Ident {
+            text[offset..end].to_string()
+        } else {
+            String::new()
         };
         tokens.push(Token {
             kind,
-            text: String::new(),
+            text: text_of,
             at,
             offset,
+            end,
+            breaks_before: breaks,
         });
+        breaks = 0;
     }
     tokens
 }

@@ -5,6 +5,7 @@
 //! quotes the line. The same checks serve `recall deck check` and loading for review,
 //! so a deck that checks clean is a deck that loads.
 
+pub mod canonical;
 pub mod cloze;
 pub mod layout;
 
