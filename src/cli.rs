@@ -444,6 +444,8 @@ fn review(
         lookup: |k: &CardKey| collection.card(k),
         width,
         seed,
+        editor: Some(&mut repl::ExternalEditor),
+        edited: Vec::new(),
     };
     review.run(input.as_mut(), out, &mut writer, clock)?;
     Ok(())

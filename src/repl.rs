@@ -7,6 +7,7 @@
 //! [`Clock`], so `RECALL_NOW` makes a whole session reproducible.
 
 use std::io::{self, BufRead, Write};
+use std::path::Path;
 
 use anstyle::Style;
 use chrono::{DateTime, FixedOffset};
@@ -17,7 +18,7 @@ use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
 use crate::ask;
-use crate::deck::{Card, CardKey, Content, Deck};
+use crate::deck::{Card, CardKey, Content, Deck, Origin, Rules, Source};
 use crate::log::{LogError, Record, Writer};
 use crate::render;
 use crate::session::{Phase, Session, Undone};
@@ -69,6 +70,7 @@ impl<R: BufRead> Input for Piped<R> {
 pub const COMMANDS: &[(&str, &str)] = &[
     (":undo", "take back the last answer (or skip)"),
     (":skip", "leave this card for another session"),
+    (":edit", "open this card's deck file in $VISUAL/$EDITOR, then reload it"),
     (":help", "show this help"),
     (":quit", "end the session (every answer is already saved)"),
 ];
@@ -184,6 +186,38 @@ pub struct Summary {
     pub redrill_left: usize,
 }
 
+/// Opens a deck file for editing (`:edit`).
+pub trait Editor {
+    fn edit(&mut self, path: &Path, line: usize) -> io::Result<()>;
+}
+
+/// `$VISUAL`, else `$EDITOR`, else `vi`, started through the shell as git does (so
+/// `EDITOR="code --wait"` works) with `+LINE` before the file, which vi, vim, nano,
+/// emacs and most terminal editors read as "open at this line".
+pub struct ExternalEditor;
+
+impl Editor for ExternalEditor {
+    fn edit(&mut self, path: &Path, line: usize) -> io::Result<()> {
+        let editor = std::env::var("VISUAL")
+            .ok()
+            .filter(|e| !e.trim().is_empty())
+            .or_else(|| std::env::var("EDITOR").ok().filter(|e| !e.trim().is_empty()))
+            .unwrap_or_else(|| "vi".to_string());
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$@\""))
+            .arg("sh")
+            .arg(format!("+{line}"))
+            .arg(path)
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!("the editor ({editor}) exited with {status}")))
+        }
+    }
+}
+
 /// The review loop.
 pub struct Review<'a, L> {
     pub session: &'a mut Session,
@@ -192,6 +226,10 @@ pub struct Review<'a, L> {
     pub width: usize,
     /// Seeds the order of choice options.
     pub seed: u64,
+    /// For `:edit`; `None` where editing is not offered.
+    pub editor: Option<&'a mut dyn Editor>,
+    /// Decks reloaded after `:edit`, which take the place of the loaded ones.
+    pub edited: Vec<Deck>,
 }
 
 enum Flow {
@@ -267,8 +305,10 @@ where
         tokens: &mut Vec<u64>,
         answered: &mut Vec<Record>,
     ) -> Result<Flow, ReplError> {
-        let Some((deck, card)) = (self.lookup)(key) else {
-            // The deck changed under a pending re-drill; nothing to show.
+        let Some((deck_id, card)) = self.find(key) else {
+            // The card is gone (its deck was edited, or changed under a pending
+            // re-drill); nothing to show.
+            writeln!(out, "  ({key} is no longer in its deck; skipped.)")?;
             self.session.skip();
             return Ok(Flow::Next);
         };
@@ -279,7 +319,7 @@ where
             Content::Basic { .. } => String::new(),
             _ => format!(" · {}", card.content.kind()),
         };
-        let title = format!("── {}{topic} · {}{kind} ", deck.id, phase.label());
+        let title = format!("── {deck_id}{topic} · {}{kind} ", phase.label());
         let rule = "─".repeat(
             self.width
                 .saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()))
@@ -454,6 +494,82 @@ where
         Ok(Flow::Next)
     }
 
+    /// A card's deck id and content, from an edited deck if there is one.
+    fn find(&self, key: &CardKey) -> Option<(String, Card)> {
+        if let Some(deck) = self.edited.iter().find(|d| d.id == key.deck()) {
+            let card = deck
+                .cards
+                .iter()
+                .find(|c| c.id == key.card() && c.facets().contains(&key.facet()))?;
+            return Some((deck.id.clone(), card.clone()));
+        }
+        (self.lookup)(key).map(|(d, c)| (d.id.clone(), c.clone()))
+    }
+
+    /// `:edit`: the current card's deck file in the editor, then reloaded and checked.
+    fn edit_current(&mut self, out: &mut dyn Write) -> Result<(), ReplError> {
+        let Some((key, _)) = self.session.current() else {
+            return Ok(());
+        };
+        let key = key.clone();
+        let origin = match self.edited.iter().find(|d| d.id == key.deck()) {
+            Some(deck) => Some(deck.origin.clone()),
+            None => (self.lookup)(&key).map(|(d, _)| d.origin.clone()),
+        };
+        let Some(Origin::File(path)) = origin else {
+            writeln!(
+                out,
+                "  {} is a built-in deck and is not edited here; `recall deck new` starts one of your own.",
+                key.deck()
+            )?;
+            return Ok(());
+        };
+        let line = self.find(&key).map_or(1, |(_, c)| c.line);
+        let Some(editor) = self.editor.as_deref_mut() else {
+            writeln!(out, "  Editing is not available in this session.")?;
+            return Ok(());
+        };
+        if let Err(e) = editor.edit(&path, line) {
+            writeln!(out, "  Could not edit {}: {e}", path.display())?;
+            return Ok(());
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                writeln!(out, "  Could not read {} back: {e}", path.display())?;
+                return Ok(());
+            }
+        };
+        let source = Source {
+            origin: Origin::File(path.clone()),
+            text,
+        };
+        match crate::deck::parse(&source, &Rules::default()) {
+            Ok(deck) if deck.id != key.deck() => {
+                writeln!(
+                    out,
+                    "  The deck's id is now {:?}; the change shows from the next session on.",
+                    deck.id
+                )?;
+            }
+            Ok(deck) => {
+                writeln!(out, "  Reloaded {} ({} cards).", path.display(), deck.cards.len())?;
+                self.edited.retain(|d| d.id != deck.id);
+                self.edited.push(deck);
+            }
+            Err(problems) => {
+                writeln!(
+                    out,
+                    "  The deck has problems now; until they are fixed (:edit again) the card stays as it was:"
+                )?;
+                for problem in problems {
+                    writeln!(out, "{problem}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Reads one line; commands are run here. `Reply::Done` when the card is finished
     /// with (quit, skip, undo, end of input).
     fn read(&mut self, prompt: &str, ctx: &mut Ctx<'_>) -> Result<Reply, ReplError> {
@@ -512,6 +628,11 @@ where
         }
         match text {
             ":q" | ":quit" | ":exit" => Ok(Some(Flow::Quit)),
+            ":e" | ":edit" => {
+                self.edit_current(out)?;
+                // Show the (possibly changed) card again from the start.
+                Ok(Some(Flow::Next))
+            }
             ":h" | ":help" | ":?" => {
                 for (name, what) in COMMANDS {
                     writeln!(out, "  {name:<7} {what}")?;

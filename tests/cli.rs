@@ -891,3 +891,39 @@ fn deck_fmt_is_idempotent_keeps_comments_and_check_reports_unformatted_files() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("broken.ron:1:"), "{}", run.stderr);
 }
+
+#[test]
+fn edit_opens_the_deck_at_the_card_and_reloads_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let user = User::new();
+    let deck = user.deck("two.ron", TWO_CARDS);
+    let script = user.path().join("editor.sh");
+    fs::write(
+        &script,
+        "#!/bin/sh\necho \"$1 $2\" > \"$(dirname \"$2\")/../editor-args\"\nsed -i 's/Answer A/Answer Z/' \"$2\"\n",
+    )
+    .expect("script");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut child = user
+        .command("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"])
+        .env("EDITOR", &script)
+        .env_remove("VISUAL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b":edit\n\n5\n:quit\n")
+        .expect("stdin");
+    let output = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8(output.stdout).expect("utf-8");
+    let args = fs::read_to_string(user.path().join("editor-args")).expect("the editor ran");
+    assert_eq!(args.trim(), format!("+5 {}", deck.display()));
+    assert!(stdout.contains("Reloaded"), "{stdout}");
+    assert!(stdout.contains("  Answer Z\n"), "the edited card is shown: {stdout}");
+    assert!(fs::read_to_string(&deck).expect("deck").contains("Answer Z"));
+}
