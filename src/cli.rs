@@ -53,6 +53,10 @@ pub enum Command {
     Card(CardArgs),
     /// Add a card to one of your decks, from flags or by answering prompts
     Add(Box<AddArgs>),
+    /// Make a new deck of yours from an Anki TSV, CSV or Markdown Q&A file
+    Import(ImportArgs),
+    /// Write a deck as Anki-importable TSV or as Markdown
+    Export(ExportArgs),
     /// Show the roadmap's stages, sections and topics with your progress through each
     Plan(PlanArgs),
     /// Work with deck files
@@ -144,6 +148,47 @@ impl AddArgs {
             points: self.points.clone(),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import
+    pub file: PathBuf,
+    /// The id of the new deck (an existing deck is never overwritten)
+    #[arg(long, value_name = "ID")]
+    pub deck: String,
+    /// The file's format [default: from its extension: .txt/.tsv anki, .csv, .md markdown]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// The new deck's title [default: the file's name]
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The deck to export
+    #[arg(long, value_name = "ID")]
+    pub deck: String,
+    /// anki: "Notes in Plain Text" for File > Import in Anki; markdown: Q&A for reading
+    #[arg(long, value_enum)]
+    pub format: ExportFormatArg,
+    /// Write here instead of to standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum FormatArg {
+    Anki,
+    Csv,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Anki,
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +315,10 @@ pub enum Error {
     Unformatted { count: usize },
     #[error("formatting {0} would change what the deck means, so it was left alone; please report this")]
     FormatChangesMeaning(PathBuf),
+    #[error("cannot tell the format of {0} from its name; say --format anki, csv or markdown")]
+    UnknownFormat(PathBuf),
+    #[error("{file}: nothing to import ({skipped} line(s) skipped)")]
+    NothingImported { file: PathBuf, skipped: usize },
     #[error("you have no decks to add to yet; create one with `recall deck new ID`")]
     NoUserDecks,
 }
@@ -380,6 +429,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Deck(DeckCommand::Fmt(args)) => fmt_decks(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::New(args)) => new_deck(&settings, &args, &mut out, &mut err),
         Command::Add(args) => add(&settings, &args, &mut out, &mut err),
+        Command::Import(args) => import(&settings, &args, &mut out, &mut err),
+        Command::Export(args) => export(&settings, &args, &mut out, &mut err),
     }
 }
 
@@ -539,6 +590,20 @@ fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn
         writeln!(err, "warning: {warning}")?;
     }
     let collection = Collection::new(library, parsed.records, settings.rollover);
+    // `deck/card` names a cloze card too: its first deletion.
+    let key = match collection.card(&key) {
+        Some(_) => key,
+        None => collection
+            .library
+            .deck(key.deck())
+            .and_then(|d| d.cards.iter().find(|c| c.id == key.card()))
+            .and_then(|c| {
+                c.facets()
+                    .first()
+                    .map(|f| CardKey::with_facet(key.deck(), key.card(), *f))
+            })
+            .unwrap_or(key),
+    };
     let (deck, card) = collection
         .card(&key)
         .ok_or_else(|| Error::UnknownCard(key.to_string()))?;
@@ -849,6 +914,109 @@ fn fmt_decks(settings: &Settings, args: &FmtArgs, out: &mut dyn Write, err: &mut
     }
     if unformatted == 0 {
         writeln!(out, "{} deck file(s) already formatted", files.len())?;
+    }
+    Ok(())
+}
+
+fn import(settings: &Settings, args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    use crate::interchange::{self, Format};
+    if !crate::deck::is_valid_id(&args.deck) {
+        return Err(Error::BadDeckId(args.deck.clone()));
+    }
+    let format = match args.format {
+        Some(FormatArg::Anki) => Format::Anki,
+        Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Markdown) => Format::Markdown,
+        None => args
+            .file
+            .extension()
+            .and_then(|e| Format::from_extension(&e.to_string_lossy()))
+            .ok_or_else(|| Error::UnknownFormat(args.file.clone()))?,
+    };
+    let path = settings.data_dir.join("decks").join(format!("{}.ron", args.deck));
+    if path.exists() {
+        return Err(Error::DeckExists(path));
+    }
+    let library = library(settings, err)?;
+    if let Some(deck) = library.deck(&args.deck)
+        && let Origin::File(other) = &deck.origin
+    {
+        return Err(Error::DeckExists(other.clone()));
+    }
+    let bytes = std::fs::read(&args.file).map_err(|source| Error::File {
+        path: args.file.clone(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let imported = interchange::import(format, &text);
+    for skipped in &imported.skipped {
+        writeln!(
+            err,
+            "{}:{}: skipped: {}",
+            args.file.display(),
+            skipped.line,
+            skipped.why
+        )?;
+    }
+    if imported.cards.is_empty() {
+        return Err(Error::NothingImported {
+            file: args.file.clone(),
+            skipped: imported.skipped.len(),
+        });
+    }
+    let title = args.title.clone().unwrap_or_else(|| {
+        args.file
+            .file_stem()
+            .map_or(args.deck.clone(), |s| s.to_string_lossy().into_owned())
+    });
+    let name = args
+        .file
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let deck_text = interchange::deck_text(&args.deck, &title, &format!("Imported from {name}."), &imported.cards);
+    // The new file must check like any deck before it is written.
+    let source = Source {
+        origin: Origin::File(path.clone()),
+        text: deck_text.clone(),
+    };
+    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
+        for problem in problems {
+            writeln!(err, "{problem}")?;
+        }
+        return Err(Error::EditBreaksDeck);
+    }
+    collection::write_atomic(&path, &deck_text).map_err(|source| Error::File {
+        path: path.clone(),
+        source,
+    })?;
+    writeln!(
+        out,
+        "Imported {} card(s) into {} ({} line(s) skipped).",
+        imported.cards.len(),
+        path.display(),
+        imported.skipped.len()
+    )?;
+    Ok(())
+}
+
+fn export(settings: &Settings, args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let library = library(settings, err)?;
+    let deck = library
+        .deck(&args.deck)
+        .ok_or_else(|| unknown_deck(&library, &args.deck))?;
+    let text = match args.format {
+        ExportFormatArg::Anki => crate::interchange::export_anki(deck),
+        ExportFormatArg::Markdown => crate::interchange::export_markdown(deck),
+    };
+    match &args.output {
+        Some(path) => {
+            collection::write_atomic(path, &text).map_err(|source| Error::File {
+                path: path.clone(),
+                source,
+            })?;
+            writeln!(err, "Wrote {} card(s) to {}", deck.cards.len(), path.display())?;
+        }
+        None => write!(out, "{text}")?,
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod author;
 pub mod cli;
 pub mod collection;
 pub mod deck;
+pub mod interchange;
 pub mod log;
 pub mod plan;
 pub mod render;

@@ -927,3 +927,89 @@ fn edit_opens_the_deck_at_the_card_and_reloads_it() {
     assert!(stdout.contains("  Answer Z\n"), "the edited card is shown: {stdout}");
     assert!(fs::read_to_string(&deck).expect("deck").contains("Answer Z"));
 }
+
+#[test]
+fn export_to_anki_and_markdown_and_import_back_keeps_every_card() {
+    let user = User::new();
+    let now = "2026-11-24T09:00:00+00:00";
+    user.deck("kinds.ron", KINDS);
+    for (format, file) in [("anki", "kinds.txt"), ("markdown", "kinds.md")] {
+        let out = user.path().join(file);
+        let run = user.run(
+            now,
+            &[
+                "export",
+                "--deck",
+                "kinds",
+                "--format",
+                format,
+                "-o",
+                out.to_str().expect("utf-8"),
+            ],
+            "",
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.stderr, format!("Wrote 5 card(s) to {}\n", out.display()));
+        let id = format!("back-{format}");
+        let run = user.run(now, &["import", out.to_str().expect("utf-8"), "--deck", &id], "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.starts_with("Imported 5 card(s) into "), "{}", run.stdout);
+        for card in ["capital", "gil", "adamw", "f1", "ddp"] {
+            let original = user.card_json(now, &format!("kinds/{card}"));
+            let copy = user.card_json(now, &format!("{id}/{card}"));
+            if format == "anki" && card == "adamw" {
+                // Anki has no choice notes: the card comes back as a basic card that
+                // lists its options.
+                assert_eq!(copy["kind"], "basic");
+                assert_eq!(copy["back"], "b) AdamW");
+                continue;
+            }
+            assert_eq!(copy["front"], original["front"], "{format} {card}");
+            assert_eq!(copy["kind"], original["kind"], "{format} {card}");
+            assert_eq!(copy["back"], original["back"], "{format} {card}");
+        }
+        // An import never overwrites a deck.
+        let again = user.run(now, &["import", out.to_str().expect("utf-8"), "--deck", &id], "");
+        assert_eq!(again.code, 1);
+        assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    }
+}
+
+#[test]
+fn import_reports_malformed_lines_with_their_numbers() {
+    let user = User::new();
+    let file = user.path().join("cards.csv");
+    fs::write(
+        &file,
+        "front,back\nWhat is MSE?,Mean squared error\n,no front\n\"unclosed,x\nok?,yes\n",
+    )
+    .expect("csv");
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["import", file.to_str().expect("utf-8"), "--deck", "csvd"],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Line 4 opens a quote that never closes, so it swallows line 5 as CSV does.
+    let shown = file.display();
+    assert_eq!(
+        run.stderr,
+        format!("{shown}:3: skipped: empty front or back\n{shown}:4: skipped: empty front or back\n")
+    );
+    assert!(run.stdout.starts_with("Imported 1 card(s)"), "{}", run.stdout);
+    let tsv = user.path().join("notes.txt");
+    fs::write(&tsv, "#separator:tab\n#html:false\nQ1\tA1\nonly a front\nQ3\tA3\n").expect("tsv");
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["import", tsv.to_str().expect("utf-8"), "--deck", "tsvd"],
+        "",
+    );
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{}:4: skipped: the back is empty (a note needs a front and a back)\n",
+            tsv.display()
+        )
+    );
+    assert!(run.stdout.starts_with("Imported 2 card(s)"), "{}", run.stdout);
+}
