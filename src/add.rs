@@ -126,7 +126,8 @@ pub fn build_card(fields: &Fields, taken: &[&str]) -> Result<Card, String> {
     };
     let prompt_text = match &content {
         Content::Basic { front, .. } | Content::Reversible { front, .. } => front.clone(),
-        Content::Cloze { text, .. } => text.clone(),
+        // The text as read, without the {{c1::…}} markup.
+        Content::Cloze { segments, .. } => cloze::render(segments, 0).1,
         Content::Choice { question, .. } | Content::Typed { question, .. } => question.clone(),
     };
     let id = match &fields.id {
@@ -329,6 +330,12 @@ mod tests {
             ..Fields::default()
         };
         assert_eq!(build_card(&fields, &["q"]).expect("basic").id, "q-2");
+        let fields = Fields {
+            kind: Kind::Cloze,
+            text: Some("The {{c1::GIL}} locks".into()),
+            ..Fields::default()
+        };
+        assert_eq!(build_card(&fields, &[]).expect("cloze").id, "the-gil-locks");
         assert!(
             build_card(&Fields::default(), &[])
                 .expect_err("empty")

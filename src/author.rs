@@ -166,7 +166,9 @@ pub fn card_indent(text: &str) -> String {
 /// A card id made from its question: the first words, lower-case, joined by '-',
 /// made unique among `taken` with a number.
 pub fn new_card_id(question: &str, taken: &[&str]) -> String {
+    // "Python's" is one word, not "python-s".
     let words: Vec<String> = question
+        .replace(['\'', '’'], "")
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(5)
@@ -290,5 +292,6 @@ mod tests {
             "what-is-the-f1-score-2"
         );
         assert_eq!(new_card_id("¿?", &[]), "card");
+        assert_eq!(new_card_id("Python's GIL?", &[]), "pythons-gil");
     }
 }

@@ -808,7 +808,7 @@ fn deck_new_then_add_of_each_kind_keeps_the_authors_text_byte_for_byte() {
         [
             "mine/what-is-f1",
             "mine/capital-of-france",
-            "mine/the-c1-gil-serializes-bytecode",
+            "mine/the-gil-serializes-bytecode",
             "mine/best",
             "mine/harmonic-mean-of-p-and"
         ]
