@@ -9,6 +9,8 @@
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 
+pub mod card;
+
 use anstyle::Style;
 use chrono::{DateTime, FixedOffset};
 use rustyline::completion::Completer;
@@ -17,19 +19,17 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use crate::ask;
 use crate::deck::{Card, CardKey, Content, Deck, Origin, Rules, Source};
 use crate::log::{LogError, Record, Writer};
-use crate::render;
 use crate::session::{Phase, Session, Undone};
 use crate::sm2::Grade;
 
 // Styles are written as escape codes; the caller's stream drops them when the output
 // is not a terminal or NO_COLOR is set (anstream).
-const DIM: Style = Style::new().dimmed();
-const QUESTION: Style = Style::new().bold();
-const WRONG_STYLE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
-const OUTCOME: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
+pub(crate) const DIM: Style = Style::new().dimmed();
+pub(crate) const QUESTION: Style = Style::new().bold();
+pub(crate) const WRONG_STYLE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+pub(crate) const OUTCOME: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
 
 /// One line of input, or why there is none.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,20 +237,6 @@ enum Flow {
     Quit,
 }
 
-enum Reply {
-    Text(String),
-    Done(Flow),
-}
-
-/// The session's input and output, passed together through one card.
-struct Ctx<'c> {
-    input: &'c mut dyn Input,
-    out: &'c mut dyn Write,
-    journal: &'c mut dyn Journal,
-    tokens: &'c mut Vec<u64>,
-    answered: &'c mut Vec<Record>,
-}
-
 impl<'a, L> Review<'a, L>
 where
     L: Fn(&CardKey) -> Option<(&'a Deck, &'a Card)>,
@@ -313,166 +299,39 @@ where
             return Ok(Flow::Next);
         };
         let shown_at = clock.now();
-        let (question, answer) = card.sides(key.facet());
         let topic = card.topic.as_deref().map(|t| format!(" · {t}")).unwrap_or_default();
         let kind = match card.content {
             Content::Basic { .. } => String::new(),
             _ => format!(" · {}", card.content.kind()),
         };
-        let title = format!("── {deck_id}{topic} · {}{kind} ", phase.label());
-        let rule = "─".repeat(
-            self.width
-                .saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()))
-                .min(60),
-        );
-        writeln!(out, "\n{DIM}{title}{rule}{DIM:#}")?;
-        write!(
-            out,
-            "{QUESTION}{}{QUESTION:#}",
-            render::layout(&question, self.width, "  ")
-        )?;
-        let mut ctx = Ctx {
-            input,
-            out,
-            journal,
-            tokens,
-            answered,
+        let status = self.prompt();
+        let showing = card::Showing {
+            key,
+            card: &card,
+            header: format!("── {deck_id}{topic} · {}{kind} ", phase.label()),
+            status: &|| status.clone(),
+            commands: COMMANDS,
+            seed: self.seed ^ answered.len() as u64,
+            width: self.width,
         };
-        let prompt = self.prompt();
-        // Ask, and grade what recall can grade itself.
-        let mut proposed: Option<Grade> = None;
-        match &card.content {
-            Content::Choice { options, correct, .. } => {
-                let order = self.shuffled(key, options.len(), ctx.answered.len());
-                for (shown, &original) in order.iter().enumerate() {
-                    let option = render::layout(&options[original], self.width.saturating_sub(3), "");
-                    let option = option.trim_end().replace('\n', "\n     ");
-                    writeln!(ctx.out, "  {}) {option}", ask::option_letter(shown))?;
-                }
-                let chosen = loop {
-                    let text = match self.read(&format!("letter(s) · {prompt}"), &mut ctx)? {
-                        Reply::Text(text) => text,
-                        Reply::Done(flow) => return Ok(flow),
-                    };
-                    match ask::parse_choice(&text, order.len()) {
-                        Ok(chosen) => break chosen,
-                        Err(why) => writeln!(ctx.out, "  {why}")?,
-                    }
-                };
-                let mut picked: Vec<usize> = chosen.iter().map(|&i| order[i]).collect();
-                picked.sort_unstable();
-                let letters: Vec<String> = order
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| correct.contains(o))
-                    .map(|(i, _)| ask::option_letter(i).to_string())
-                    .collect();
-                let right = &picked == correct;
-                if right {
-                    writeln!(ctx.out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
-                } else {
-                    writeln!(
-                        ctx.out,
-                        "  {WRONG_STYLE}✗ wrong: the answer is {}{WRONG_STYLE:#}",
-                        letters.join(", ")
-                    )?;
-                }
-                proposed = Grade::new(if right { ask::RIGHT } else { ask::WRONG });
-            }
-            Content::Typed { answers, .. } => {
-                let text = match self.read(&format!("answer · {prompt}"), &mut ctx)? {
-                    Reply::Text(text) => text,
-                    Reply::Done(flow) => return Ok(flow),
-                };
-                let result = ask::check_typed(&text, answers);
-                if result.correct {
-                    writeln!(ctx.out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
-                } else if result.near_miss() {
-                    let diff = render::escape_controls(&result.diff);
-                    writeln!(ctx.out, "  {WRONG_STYLE}✗ close, but not it: {diff}{WRONG_STYLE:#}")?;
-                    writeln!(
-                        ctx.out,
-                        "  {DIM}([-x] remove x, [+x] add x, [-x+y] x should be y){DIM:#}"
-                    )?;
-                } else {
-                    writeln!(ctx.out, "  {WRONG_STYLE}✗ wrong{WRONG_STYLE:#}")?;
-                }
-                proposed = Grade::new(if result.correct { ask::RIGHT } else { ask::WRONG });
-            }
-            _ => {
-                // Enter reveals; typing an attempt first is fine too.
-                if let Reply::Done(flow) = self.read(&prompt, &mut ctx)? {
-                    return Ok(flow);
-                }
-            }
-        }
-        if !matches!(card.content, Content::Choice { .. }) {
-            writeln!(ctx.out)?;
-            write!(ctx.out, "{}", render::layout(&answer, self.width, "  "))?;
-        } else {
-            write!(ctx.out, "{}", render::layout(&answer, self.width, "  → "))?;
-        }
-        if let Some(notes) = &card.notes {
-            writeln!(ctx.out)?;
-            write!(
-                ctx.out,
-                "{}",
-                render::layout(&format!("Note: {notes}"), self.width, "  ")
-            )?;
-        }
-        if !card.points.is_empty() {
-            writeln!(ctx.out, "  Key points:")?;
-            for (i, point) in card.points.iter().enumerate() {
-                let text = render::layout(point, self.width.saturating_sub(7), "");
-                writeln!(ctx.out, "  {:>2}. {}", i + 1, text.trim_end().replace('\n', "\n      "))?;
-            }
-            let covered = loop {
-                let text = match self.read("covered (e.g. 1 3, all, none) › ", &mut ctx)? {
-                    Reply::Text(text) => text,
-                    Reply::Done(flow) => return Ok(flow),
-                };
-                match ask::parse_points(&text, card.points.len()) {
-                    Ok(covered) => break covered,
-                    Err(why) => writeln!(ctx.out, "  {why}")?,
-                }
-            };
-            // An auto-graded result stands; the checklist proposes a grade otherwise.
-            proposed = proposed.or(Some(ask::points_grade(covered.len(), card.points.len())));
-        }
-        writeln!(ctx.out, "  {DIM}{}{DIM:#}", legend())?;
-        let grade_prompt = match proposed {
-            Some(g) => format!("grade [{g}] › "),
-            None => "grade › ".to_string(),
-        };
-        let grade = loop {
-            let text = match self.read(&grade_prompt, &mut ctx)? {
-                Reply::Text(text) => text,
-                Reply::Done(flow) => return Ok(flow),
-            };
-            let text = text.trim();
-            if text.is_empty()
-                && let Some(g) = proposed
-            {
-                break g;
-            }
-            match text.parse::<u8>().ok().and_then(Grade::new) {
-                Some(g) => break g,
-                None => writeln!(ctx.out, "  Type a grade from 0 to 5 (or :help).")?,
-            }
+        let grade = match card::ask(&showing, input, out)? {
+            card::Asked::Graded(grade) => grade,
+            card::Asked::End => return Ok(Flow::Quit),
+            card::Asked::Command(text) => return self.command(&text, out, journal, tokens, answered),
         };
         let at = clock.now();
         let ms = u32::try_from((at - shown_at).num_milliseconds().max(0)).unwrap_or(u32::MAX);
         let Some(done) = self.session.answer(grade, at, ms) else {
             return Ok(Flow::Quit);
         };
-        match ctx.journal.append(&done.record) {
-            Ok(token) => ctx.tokens.push(token),
+        match journal.append(&done.record) {
+            Ok(token) => tokens.push(token),
             Err(e) => {
                 self.session.undo();
                 return Err(e.into());
             }
         }
-        ctx.answered.push(done.record);
+        answered.push(done.record);
         match (done.schedule, done.redrill) {
             (Some(s), redrill) => {
                 let days = s.sm2.interval;
@@ -483,13 +342,13 @@ where
                     ""
                 };
                 writeln!(
-                    ctx.out,
+                    out,
                     "  {OUTCOME}→ next review in {days} day{plural}, on {}{again}{OUTCOME:#}",
                     s.due
                 )?;
             }
-            (None, true) => writeln!(ctx.out, "  {OUTCOME}→ once more at the end of this session{OUTCOME:#}")?,
-            (None, false) => writeln!(ctx.out, "  {OUTCOME}→ done for today{OUTCOME:#}")?,
+            (None, true) => writeln!(out, "  {OUTCOME}→ once more at the end of this session{OUTCOME:#}")?,
+            (None, false) => writeln!(out, "  {OUTCOME}→ done for today{OUTCOME:#}")?,
         }
         Ok(Flow::Next)
     }
@@ -570,40 +429,6 @@ where
         Ok(())
     }
 
-    /// Reads one line; commands are run here. `Reply::Done` when the card is finished
-    /// with (quit, skip, undo, end of input).
-    fn read(&mut self, prompt: &str, ctx: &mut Ctx<'_>) -> Result<Reply, ReplError> {
-        loop {
-            let text = match ctx.input.read_line(prompt, ctx.out)? {
-                Line::Eof | Line::Interrupted => return Ok(Reply::Done(Flow::Quit)),
-                Line::Text(text) => text,
-            };
-            if !text.trim().starts_with(':') {
-                return Ok(Reply::Text(text));
-            }
-            if let Some(flow) = self.command(text.trim(), ctx.out, ctx.journal, ctx.tokens, ctx.answered)? {
-                return Ok(Reply::Done(flow));
-            }
-        }
-    }
-
-    /// The order in which a choice card's options are shown this time: shuffled, from
-    /// the session's seed, the card and how far the session has come, so the same
-    /// seed replays the same session.
-    fn shuffled(&self, key: &CardKey, count: usize, answered: usize) -> Vec<usize> {
-        use rand::seq::SliceRandom;
-        use rand_chacha::rand_core::SeedableRng;
-        // FNV-1a over the key: stable across runs and platforms, unlike std's hasher.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in key.as_str().bytes() {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.seed ^ hash ^ answered as u64);
-        let mut order: Vec<usize> = (0..count).collect();
-        order.shuffle(&mut rng);
-        order
-    }
-
     fn prompt(&self) -> String {
         let r = self.session.remaining();
         let mut parts = vec![format!("{} due", r.due), format!("{} new", r.new)];
@@ -622,29 +447,21 @@ where
         journal: &mut dyn Journal,
         tokens: &mut Vec<u64>,
         answered: &mut Vec<Record>,
-    ) -> Result<Option<Flow>, ReplError> {
-        if !text.starts_with(':') {
-            return Ok(None);
-        }
-        match text {
-            ":q" | ":quit" | ":exit" => Ok(Some(Flow::Quit)),
+    ) -> Result<Flow, ReplError> {
+        // Every command ends with the current card shown again from the start (or the
+        // next one, when the command moved on).
+        let flow = match text {
+            ":q" | ":quit" | ":exit" => Flow::Quit,
             ":e" | ":edit" => {
                 self.edit_current(out)?;
                 // Show the (possibly changed) card again from the start.
-                Ok(Some(Flow::Next))
-            }
-            ":h" | ":help" | ":?" => {
-                for (name, what) in COMMANDS {
-                    writeln!(out, "  {name:<7} {what}")?;
-                }
-                writeln!(out, "  Grades: {}", legend())?;
-                Ok(None)
+                Flow::Next
             }
             ":s" | ":skip" => {
                 if let Some(key) = self.session.skip() {
                     writeln!(out, "  Skipped {key}.")?;
                 }
-                Ok(Some(Flow::Next))
+                Flow::Next
             }
             ":u" | ":undo" => match self.session.undo() {
                 Some(Undone::Answer(record)) => {
@@ -653,26 +470,27 @@ where
                     }
                     answered.pop();
                     writeln!(out, "  Took back grade {} for {}.", record.grade, record.card)?;
-                    Ok(Some(Flow::Next))
+                    Flow::Next
                 }
                 Some(Undone::Skip(key)) => {
                     writeln!(out, "  Took back the skip of {key}.")?;
-                    Ok(Some(Flow::Next))
+                    Flow::Next
                 }
                 None => {
                     writeln!(out, "  Nothing to undo in this session.")?;
-                    Ok(None)
+                    Flow::Next
                 }
             },
             other => {
                 writeln!(out, "  Unknown command {other:?}. Type :help for the list.")?;
-                Ok(None)
+                Flow::Next
             }
-        }
+        };
+        Ok(flow)
     }
 }
 
-fn legend() -> String {
+pub(crate) fn legend() -> String {
     Grade::all()
         .map(|g| format!("{g} {}", short_meaning(g)))
         .collect::<Vec<_>>()
