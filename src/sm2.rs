@@ -44,18 +44,6 @@ impl Grade {
         self.0 < 4
     }
 
-    /// What the grade means, in the words of the 1990 text, shortened for a legend.
-    pub fn meaning(self) -> &'static str {
-        match self.0 {
-            0 => "blackout",
-            1 => "wrong, but remembered on seeing it",
-            2 => "wrong, though it seemed easy",
-            3 => "right, with serious difficulty",
-            4 => "right, after a hesitation",
-            _ => "perfect",
-        }
-    }
-
     pub fn all() -> impl Iterator<Item = Grade> {
         (0..=Self::MAX).map(Grade)
     }
