@@ -51,6 +51,9 @@ pub enum Command {
     Review(ReviewArgs),
     /// Show a card with its schedule and answer history
     Card(CardArgs),
+    /// A timed mock interview over the roadmap, weighted toward your weak cards
+    #[command(after_help = crate::quiz::WEIGHT_RULE)]
+    Quiz(Box<QuizArgs>),
     /// Add a card to one of your decks, from flags or by answering prompts
     Add(Box<AddArgs>),
     /// Make a new deck of yours from an Anki TSV, CSV or Markdown Q&A file
@@ -148,6 +151,40 @@ impl AddArgs {
             points: self.points.clone(),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct QuizArgs {
+    /// Only this deck
+    #[arg(long, value_name = "ID")]
+    pub deck: Option<String>,
+    /// Only this roadmap section (e.g. ml)
+    #[arg(long, value_name = "ID")]
+    pub section: Option<String>,
+    /// Only this topic (e.g. ml.metrics)
+    #[arg(long, value_name = "ID")]
+    pub topic: Option<String>,
+    /// How many questions [default: 20, or the day's share of an interview plan]
+    #[arg(short = 'n', value_name = "N")]
+    pub count: Option<usize>,
+    /// A time limit: 15m, 90s, 1h (a bare number is minutes)
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
+    /// Seed for the choice of questions: the same seed and log give the same quiz
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Also log each answer as a review, so it moves the SM-2 schedule
+    #[arg(long)]
+    pub record: bool,
+    /// Also write the report as Markdown to this file
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// List past quizzes with their scores and each section's trend
+    #[arg(long)]
+    pub history: bool,
+    /// An interview date (YYYY-MM-DD): quiz toward covering every card in scope by then
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]
@@ -319,6 +356,12 @@ pub enum Error {
     UnknownFormat(PathBuf),
     #[error("{file}: nothing to import ({skipped} line(s) skipped)")]
     NothingImported { file: PathBuf, skipped: usize },
+    #[error("--time {0:?} is not a duration: write 15m, 90s or 1h")]
+    BadDuration(String),
+    #[error("nothing to ask: no cards in the quiz's scope")]
+    EmptyQuiz,
+    #[error("quiz history {}:{line}: {reason}", path.display())]
+    BadHistory { path: PathBuf, line: usize, reason: String },
     #[error("you have no decks to add to yet; create one with `recall deck new ID`")]
     NoUserDecks,
 }
@@ -341,7 +384,7 @@ impl Error {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::BadNow { .. } | Error::BadRollover(_) | Error::BadKey(_) => 2,
+            Error::BadNow { .. } | Error::BadRollover(_) | Error::BadKey(_) | Error::BadDuration(_) => 2,
             _ => 1,
         }
     }
@@ -429,6 +472,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Deck(DeckCommand::Fmt(args)) => fmt_decks(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::New(args)) => new_deck(&settings, &args, &mut out, &mut err),
         Command::Add(args) => add(&settings, &args, &mut out, &mut err),
+        Command::Quiz(args) => quiz(&settings, &args, &clock, &mut out, &mut err),
         Command::Import(args) => import(&settings, &args, &mut out, &mut err),
         Command::Export(args) => export(&settings, &args, &mut out, &mut err),
     }
@@ -442,7 +486,7 @@ fn review(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let library = library(settings, err)?;
-    let scope = scope(&library, args)?;
+    let scope = scope(&library, &args.deck, &args.section, &args.topic)?;
     let (mut writer, parsed) = log::Writer::open(&settings.log_path())?;
     for warning in &parsed.warnings {
         writeln!(err, "warning: {warning}")?;
@@ -509,14 +553,19 @@ fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> 
 }
 
 /// The review's scope, each part checked against what exists.
-fn scope(library: &Library, args: &ReviewArgs) -> Result<Scope, Error> {
-    if let Some(id) = &args.deck
+fn scope(
+    library: &Library,
+    deck: &Option<String>,
+    section: &Option<String>,
+    topic: &Option<String>,
+) -> Result<Scope, Error> {
+    if let Some(id) = deck
         && library.deck(id).is_none()
     {
         return Err(unknown_deck(library, id));
     }
     let cards = || library.decks.iter().flat_map(|d| d.cards.iter().map(move |c| (d, c)));
-    if let Some(id) = &args.section
+    if let Some(id) = section
         && library.roadmap.section(id).is_none()
         && !library.decks.iter().any(|d| d.section.as_deref() == Some(id))
     {
@@ -525,7 +574,7 @@ fn scope(library: &Library, args: &ReviewArgs) -> Result<Scope, Error> {
             id: id.clone(),
         });
     }
-    if let Some(id) = &args.topic
+    if let Some(id) = topic
         && library.roadmap.topic(id).is_none()
         && !cards().any(|(_, c)| c.topic.as_deref() == Some(id))
     {
@@ -535,9 +584,9 @@ fn scope(library: &Library, args: &ReviewArgs) -> Result<Scope, Error> {
         });
     }
     Ok(Scope {
-        deck: args.deck.clone(),
-        section: args.section.clone(),
-        topic: args.topic.clone(),
+        deck: deck.clone(),
+        section: section.clone(),
+        topic: topic.clone(),
     })
 }
 
@@ -1017,6 +1066,241 @@ fn export(settings: &Settings, args: &ExportArgs, out: &mut dyn Write, err: &mut
             writeln!(err, "Wrote {} card(s) to {}", deck.cards.len(), path.display())?;
         }
         None => write!(out, "{text}")?,
+    }
+    Ok(())
+}
+
+/// `15m`, `90s`, `1h`; a bare number is minutes.
+fn parse_duration(text: &str) -> Result<chrono::TimeDelta, Error> {
+    let t = text.trim();
+    let (number, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => (&t[..i], t[i..].trim()),
+        None => (t, "m"),
+    };
+    let n: i64 = number.parse().map_err(|_| Error::BadDuration(text.to_string()))?;
+    let delta = match unit {
+        "s" | "sec" => chrono::TimeDelta::seconds(n),
+        "m" | "min" => chrono::TimeDelta::minutes(n),
+        "h" => chrono::TimeDelta::hours(n),
+        _ => return Err(Error::BadDuration(text.to_string())),
+    };
+    if n <= 0 {
+        return Err(Error::BadDuration(text.to_string()));
+    }
+    Ok(delta)
+}
+
+fn quiz_history_path(settings: &Settings) -> PathBuf {
+    settings.data_dir.join("quizzes.jsonl")
+}
+
+fn read_quiz_history(settings: &Settings) -> Result<Vec<crate::quiz::QuizRecord>, Error> {
+    let path = quiz_history_path(settings);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(Error::File { path, source }),
+    };
+    let mut records = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        // A torn last line (a killed process) is not an error: that quiz was not kept.
+        match serde_json::from_str(line) {
+            Ok(record) => records.push(record),
+            Err(_) if i + 1 == text.lines().count() && !text.ends_with('\n') => {}
+            Err(e) => {
+                return Err(Error::BadHistory {
+                    path,
+                    line: i + 1,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(records)
+}
+
+fn append_quiz_history(settings: &Settings, record: &crate::quiz::QuizRecord) -> Result<(), Error> {
+    use std::io::Write as _;
+    let path = quiz_history_path(settings);
+    let fail = |source| Error::File {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&settings.data_dir).map_err(fail)?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(fail)?;
+    let line = serde_json::to_string(record).map_err(io::Error::other).map_err(fail)?;
+    file.write_all(format!("{line}\n").as_bytes()).map_err(fail)?;
+    file.sync_data().map_err(fail)?;
+    Ok(())
+}
+
+fn quiz(
+    settings: &Settings,
+    args: &QuizArgs,
+    clock: &AppClock,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    use crate::quiz::{self as q, Candidate, Plan, QuizRecord};
+    use crate::repl::quiz::{Question, Quiz, Recording};
+    let history = read_quiz_history(settings)?;
+    if args.history {
+        q::history(&history, out)?;
+        return Ok(());
+    }
+    let limit = args.time.as_deref().map(parse_duration).transpose()?;
+    let library = library(settings, err)?;
+    let scope = scope(&library, &args.deck, &args.section, &args.topic)?;
+    // The log is only locked (and written) when the quiz records.
+    let (mut writer, parsed) = if args.record {
+        let (writer, parsed) = log::Writer::open(&settings.log_path())?;
+        (Some(writer), parsed)
+    } else {
+        (None, collection::read_log(settings)?)
+    };
+    for warning in &parsed.warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    let now = clock.now();
+    let today = settings.rollover.study_day(now);
+    let collection = Collection::new(library, parsed.records, settings.rollover);
+    let library = &collection.library;
+    let mut candidates = Vec::new();
+    let mut cards = Vec::new();
+    for (deck, card) in library.cards_in_order(&scope) {
+        let section = library.section_of(deck, card).unwrap_or(&deck.id).to_string();
+        // Cards without a topic are grouped by their deck.
+        let topic = card.topic.clone().unwrap_or_else(|| deck.id.clone());
+        for facet in card.facets() {
+            let key = CardKey::with_facet(&deck.id, &card.id, facet);
+            let schedule = collection.schedules.get(&key).copied();
+            candidates.push(Candidate {
+                key,
+                topic: topic.clone(),
+                section: section.clone(),
+                schedule,
+            });
+            cards.push((deck, card));
+        }
+    }
+    if candidates.is_empty() {
+        return Err(Error::EmptyQuiz);
+    }
+    let mut scope_text: Vec<String> = Vec::new();
+    for (what, value) in [("deck", &args.deck), ("section", &args.section), ("topic", &args.topic)] {
+        if let Some(v) = value {
+            scope_text.push(format!("{what} {v}"));
+        }
+    }
+    let scope_text = if scope_text.is_empty() {
+        "the whole roadmap".to_string()
+    } else {
+        scope_text.join(", ")
+    };
+    let plan = args.until.map(|until| {
+        let scope_keys: Vec<CardKey> = candidates.iter().map(|c| c.key.clone()).collect();
+        let until_text = until.to_string();
+        let asked: std::collections::HashSet<String> = history
+            .iter()
+            .filter(|r| r.scope.ends_with(&format!("until {until_text}")))
+            .flat_map(|r| r.answers.iter().map(|a| a.key.clone()))
+            .collect();
+        (until, Plan::new(&scope_keys, &asked, today, until))
+    });
+    let scope_text = match &plan {
+        Some((until, _)) => format!("{scope_text}, until {until}"),
+        None => scope_text,
+    };
+    if let Some((until, plan)) = &plan {
+        writeln!(
+            out,
+            "Plan to {until}: {} of {} cards asked so far; {} a day covers the rest in {} day(s).",
+            plan.covered(),
+            plan.total,
+            plan.per_day,
+            plan.days_left.max(0)
+        )?;
+    }
+    let n = args
+        .count
+        .unwrap_or_else(|| plan.as_ref().map_or(20, |(_, p)| p.per_day));
+    let seed = args.seed.unwrap_or_else(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        (nanos % u128::from(u64::MAX)) as u64
+    });
+    let picked = q::sample(&candidates, n, today, seed, plan.as_ref().map(|(_, p)| &p.uncovered));
+    let questions: Vec<Question<'_>> = picked
+        .iter()
+        .map(|&i| Question {
+            key: candidates[i].key.clone(),
+            deck: cards[i].0.id.clone(),
+            card: cards[i].1,
+            topic: candidates[i].topic.clone(),
+            section: candidates[i].section.clone(),
+        })
+        .collect();
+    let day_log = crate::sched::DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
+    let recording = writer.as_mut().map(|w| Recording {
+        journal: w as &mut dyn repl::Journal,
+        answered_today: day_log.answered.iter().cloned().collect(),
+    });
+    let stdin = io::stdin();
+    let terminal = stdin.is_terminal() && io::stdout().is_terminal();
+    let width = if io::stdout().is_terminal() {
+        textwrap::termwidth()
+    } else {
+        80
+    };
+    let mut input: Box<dyn repl::Input> = if terminal {
+        Box::new(repl::Terminal::new()?)
+    } else {
+        Box::new(repl::Piped(stdin.lock()))
+    };
+    let planned = questions.len();
+    let mut run = Quiz {
+        questions,
+        limit,
+        width,
+        seed,
+        recording,
+    };
+    let (answers, seconds) = run.run(input.as_mut(), out, clock)?;
+    let record = QuizRecord {
+        at: now.to_rfc3339(),
+        seed,
+        scope: scope_text,
+        planned,
+        seconds,
+        answers,
+    };
+    writeln!(out)?;
+    q::report(&record, false, out)?;
+    if let Some(path) = &args.report {
+        let mut text = Vec::new();
+        q::report(&record, true, &mut text)?;
+        collection::write_atomic(path, &String::from_utf8_lossy(&text)).map_err(|source| Error::File {
+            path: path.clone(),
+            source,
+        })?;
+        writeln!(out, "\nReport written to {}", path.display())?;
+    }
+    if !record.answers.is_empty() {
+        append_quiz_history(settings, &record)?;
+    }
+    if !args.record {
+        writeln!(
+            out,
+            "\nYour review schedule is unchanged (--record would log these answers as reviews)."
+        )?;
     }
     Ok(())
 }

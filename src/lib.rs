@@ -15,6 +15,7 @@ pub mod deck;
 pub mod interchange;
 pub mod log;
 pub mod plan;
+pub mod quiz;
 pub mod render;
 pub mod repl;
 pub mod roadmap;

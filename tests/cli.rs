@@ -1013,3 +1013,170 @@ fn import_reports_malformed_lines_with_their_numbers() {
     );
     assert!(run.stdout.starts_with("Imported 2 card(s)"), "{}", run.stdout);
 }
+
+const QUIZ_DECK: &str = r#"Deck(id: "qz", title: "Quiz", cards: [
+    Basic(id: "m1", topic: "ml.metrics", front: "What is recall?", back: "TP / (TP + FN)"),
+    Basic(id: "m2", topic: "ml.metrics", front: "What is precision?", back: "TP / (TP + FP)"),
+    Basic(id: "g1", topic: "py.gil", front: "Does the GIL stop I/O-bound threads?", back: "No: I/O releases it"),
+    Typed(id: "g2", topic: "py.gil", question: "Module for CPU-bound parallelism?", answers: ["multiprocessing"]),
+])
+"#;
+
+#[test]
+fn a_seeded_quiz_asks_grades_and_reports_exactly_and_leaves_the_schedule_alone() {
+    let user = User::new();
+    user.deck("qz.ron", QUIZ_DECK);
+    let now = "2026-11-24T09:00:00+00:00";
+    let full = ["quiz", "--deck", "qz", "-n", "3", "--seed", "5"];
+    let script = "\n1\nmultiprocessing\n\n\n4\n";
+    let first = user.run(now, &full, script);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let again = User::new();
+    again.deck("qz.ron", QUIZ_DECK);
+    let second = again.run(now, &full, script);
+    assert_eq!(first.stdout, second.stdout, "the same seed gives the same quiz");
+    // Two topics: both come before either comes twice. The typed card grades itself.
+    let expected = "A quiz of 3 question(s). Answer, then grade yourself 0–5 where recall cannot. :help lists commands.
+
+── question 1/3 · qz · ml.metrics ──────────────────────────────────────────────
+  What is precision?
+1/3 › 
+
+  TP / (TP + FP)
+  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect
+grade › 1
+
+── question 2/3 · qz · py.gil ──────────────────────────────────────────────────
+  Module for CPU-bound parallelism?
+answer · 2/3 › multiprocessing
+  ✓ right
+
+  multiprocessing
+  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect
+grade [4] › 
+
+── question 3/3 · qz · ml.metrics ──────────────────────────────────────────────
+  What is recall?
+3/3 › 
+
+  TP / (TP + FN)
+  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect
+grade › 4
+
+Score: 2 of 3 (66%) in 0m 00s
+  scope: deck qz · seed 5 (`--seed 5` asks the same quiz)
+
+By section
+  ml                 █████░░░░░  50%  1/2
+  py                 ██████████ 100%  1/1
+
+By topic
+  ml.metrics         █████░░░░░  50%  1/2
+  py.gil             ██████████ 100%  1/1
+
+Slowest answers
+    0.0s  qz/m2  What is precision?
+    0.0s  qz/g2  Module for CPU-bound parallelism?
+    0.0s  qz/m1  What is recall?
+
+Misses
+  qz/m2 (grade 1): What is precision?
+      → TP / (TP + FP)
+
+Study next
+  ml.metrics (50%): `recall review --topic ml.metrics`
+
+Your review schedule is unchanged (--record would log these answers as reviews).
+";
+    assert_eq!(first.stdout, expected);
+    assert!(!user.log_path().exists(), "a quiz without --record writes no review");
+    let history = user.run(now, &["quiz", "--history"], "");
+    assert!(
+        history.stdout.starts_with("2026-11-24T09:00:00+00:00"),
+        "{}",
+        history.stdout
+    );
+    assert!(history.stdout.contains("Trend by section"), "{}", history.stdout);
+}
+
+#[test]
+fn quiz_with_record_moves_the_schedule() {
+    let user = User::new();
+    user.deck("qz.ron", QUIZ_DECK);
+    let now = "2026-11-24T09:00:00+00:00";
+    let run = user.run(
+        now,
+        &["quiz", "--topic", "ml.metrics", "-n", "2", "--seed", "1", "--record"],
+        "\n5\n\n2\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines = user.log_lines();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[1..].iter().all(|l| l.ends_with("\treview")), "{lines:?}");
+    let keys: Vec<&str> = lines[1..].iter().map(|l| l.split('\t').nth(1).unwrap_or("")).collect();
+    let five = user.card_json(now, keys[0]);
+    assert_eq!(five["interval_days"], 1);
+    assert_eq!(five["ef"], 2.6);
+    let report = run.stdout;
+    assert!(report.contains("Score: 1 of 2 (50%)"), "{report}");
+    assert!(
+        report.contains("ml.metrics (50%): `recall review --topic ml.metrics`"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_interview_date_turns_the_quiz_into_a_plan() {
+    let user = User::new();
+    user.deck("qz.ron", QUIZ_DECK);
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["quiz", "--deck", "qz", "--until", "2026-11-25", "--seed", "2"],
+        "x\n5\nx\n5\n",
+    );
+    assert!(
+        run.stdout
+            .starts_with("Plan to 2026-11-25: 0 of 4 cards asked so far; 2 a day covers the rest in 2 day(s).\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("A quiz of 2 question(s)."), "{}", run.stdout);
+    let run = user.run(
+        "2026-11-25T09:00:00+00:00",
+        &["quiz", "--deck", "qz", "--until", "2026-11-25", "--seed", "2"],
+        "x\n5\nx\n5\n",
+    );
+    assert!(
+        run.stdout
+            .starts_with("Plan to 2026-11-25: 2 of 4 cards asked so far; 2 a day covers the rest in 1 day(s).\n"),
+        "{}",
+        run.stdout
+    );
+    // The second day asks the two cards the first did not.
+    let history = fs::read_to_string(user.path().join("quizzes.jsonl")).expect("history");
+    let mut keys: Vec<String> = Vec::new();
+    for line in history.lines() {
+        let quiz: serde_json::Value = serde_json::from_str(line).expect("json");
+        for answer in quiz["answers"].as_array().expect("answers") {
+            keys.push(answer["key"].as_str().expect("key").to_string());
+        }
+    }
+    keys.sort();
+    assert_eq!(keys, ["qz/g1", "qz/g2", "qz/m1", "qz/m2"]);
+}
+
+#[test]
+fn quiz_input_errors_are_clear() {
+    let user = User::new();
+    user.deck("qz.ron", QUIZ_DECK);
+    let run = user.run("2026-11-24T09:00:00+00:00", &["quiz", "--time", "soon"], "");
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--time \"soon\" is not a duration"),
+        "{}",
+        run.stderr
+    );
+    let run = user.run("2026-11-24T09:00:00+00:00", &["quiz", "--topic", "nope.nope"], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no topic \"nope.nope\""), "{}", run.stderr);
+}

@@ -10,6 +10,7 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 pub mod card;
+pub mod quiz;
 
 use anstyle::Style;
 use chrono::{DateTime, FixedOffset};
