@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::add::{Fields, Kind, Prompter};
 use crate::author;
 use crate::collection::{self, Collection, Library, Scope, Settings};
+use crate::config::Config;
 use crate::deck::{CardKey, Problem, Source};
 use crate::deck::{Origin, Rules};
 use crate::log::{self, LogError};
@@ -40,9 +41,12 @@ pub struct GlobalArgs {
     /// Also read decks from this folder (may be given more than once)
     #[arg(long = "decks", global = true, value_name = "DIR")]
     pub deck_dirs: Vec<PathBuf>,
-    /// The hour (0-23, local time) at which a new study day begins
-    #[arg(long, global = true, value_name = "HOUR", default_value_t = 4)]
-    pub rollover_hour: u32,
+    /// The hour (0-23, local time) at which a new study day begins [default: 4]
+    #[arg(long, global = true, value_name = "HOUR")]
+    pub rollover_hour: Option<u32>,
+    /// The config file [default: the XDG config dir, e.g. ~/.config/recall/config.ron]
+    #[arg(long, global = true, env = "RECALL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,12 +268,12 @@ pub struct ReviewArgs {
     /// Review only this topic (e.g. ml.metrics)
     #[arg(long, value_name = "ID")]
     pub topic: Option<String>,
-    /// At most this many new cards a day
-    #[arg(long = "new", value_name = "N", default_value_t = 20)]
-    pub new_per_day: usize,
-    /// At most this many reviews a day
-    #[arg(long = "reviews", value_name = "N", default_value_t = 200)]
-    pub reviews_per_day: usize,
+    /// At most this many new cards a day [default: 20, or the config's]
+    #[arg(long = "new", value_name = "N")]
+    pub new_per_day: Option<usize>,
+    /// At most this many reviews a day [default: 200, or the config's]
+    #[arg(long = "reviews", value_name = "N")]
+    pub reviews_per_day: Option<usize>,
     /// Seed for the order of cards due on the same day [default: the date]
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
@@ -312,6 +316,8 @@ pub enum Error {
     Repl(#[from] repl::ReplError),
     #[error("{0}")]
     Roadmap(Problem),
+    #[error("config {0}")]
+    Config(Problem),
     #[error(
         "RECALL_NOW={value:?} is not an RFC 3339 time with a UTC offset (e.g. 2026-11-24T09:00:00+01:00): {reason}"
     )]
@@ -419,9 +425,21 @@ impl Clock for AppClock {
     }
 }
 
-fn settings(global: &GlobalArgs) -> Result<Settings, Error> {
+fn settings(global: &GlobalArgs) -> Result<(Settings, Config), Error> {
     use etcetera::BaseStrategy;
-    let rollover = Rollover::new(global.rollover_hour).ok_or(Error::BadRollover(global.rollover_hour))?;
+    let config_path = match &global.config {
+        Some(path) => path.clone(),
+        None => etcetera::choose_base_strategy()
+            .map_err(|e| Error::NoDataDir(e.to_string()))?
+            .config_dir()
+            .join("recall/config.ron"),
+    };
+    let config = Config::load(&config_path).map_err(Error::Config)?;
+    let hour = global
+        .rollover_hour
+        .or(config.rollover_hour)
+        .unwrap_or(Rollover::DEFAULT.hour());
+    let rollover = Rollover::new(hour).ok_or(Error::BadRollover(hour))?;
     let data_dir = match &global.data_dir {
         Some(dir) => dir.clone(),
         None => etcetera::choose_base_strategy()
@@ -429,11 +447,16 @@ fn settings(global: &GlobalArgs) -> Result<Settings, Error> {
             .data_dir()
             .join("recall"),
     };
-    Ok(Settings {
-        data_dir,
-        deck_dirs: global.deck_dirs.clone(),
-        rollover,
-    })
+    let mut deck_dirs = config.deck_dirs.clone();
+    deck_dirs.extend(global.deck_dirs.iter().cloned());
+    Ok((
+        Settings {
+            data_dir,
+            deck_dirs,
+            rollover,
+        },
+        config,
+    ))
 }
 
 fn roadmap() -> Result<Roadmap, Error> {
@@ -458,21 +481,21 @@ fn unknown_deck(library: &Library, id: &str) -> Error {
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
-    let settings = settings(&cli.global)?;
+    let (settings, config) = settings(&cli.global)?;
     let clock = AppClock::from_env()?;
     // Colour only where it can be seen: anstream drops the styles when stdout is not a
     // terminal or NO_COLOR is set.
     let mut out = anstream::AutoStream::auto(io::stdout().lock());
     let mut err = io::stderr();
     match cli.command {
-        Command::Review(args) => review(&settings, &args, &clock, &mut out, &mut err),
+        Command::Review(args) => review(&settings, &config, &args, &clock, &mut out, &mut err),
         Command::Card(args) => card(&settings, &args, &mut out, &mut err),
         Command::Plan(args) => plan(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::Check(args)) => check(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::Fmt(args)) => fmt_decks(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::New(args)) => new_deck(&settings, &args, &mut out, &mut err),
         Command::Add(args) => add(&settings, &args, &mut out, &mut err),
-        Command::Quiz(args) => quiz(&settings, &args, &clock, &mut out, &mut err),
+        Command::Quiz(args) => quiz(&settings, &config, &args, &clock, &mut out, &mut err),
         Command::Import(args) => import(&settings, &args, &mut out, &mut err),
         Command::Export(args) => export(&settings, &args, &mut out, &mut err),
     }
@@ -480,6 +503,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 fn review(
     settings: &Settings,
+    config: &Config,
     args: &ReviewArgs,
     clock: &AppClock,
     out: &mut dyn Write,
@@ -496,9 +520,13 @@ fn review(
     let today = settings.rollover.study_day(now);
     let keys = collection::keys_of(collection.library.cards_in_order(&scope));
     let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
+    let defaults = Limits::default();
     let limits = Limits {
-        new_per_day: args.new_per_day,
-        reviews_per_day: args.reviews_per_day,
+        new_per_day: args.new_per_day.or(config.new_per_day).unwrap_or(defaults.new_per_day),
+        reviews_per_day: args
+            .reviews_per_day
+            .or(config.reviews_per_day)
+            .unwrap_or(defaults.reviews_per_day),
     };
     let seed = args.seed.unwrap_or_else(|| today.to_epoch_days().unsigned_abs().into());
     let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, limits, seed);
@@ -1143,6 +1171,7 @@ fn append_quiz_history(settings: &Settings, record: &crate::quiz::QuizRecord) ->
 
 fn quiz(
     settings: &Settings,
+    config: &Config,
     args: &QuizArgs,
     clock: &AppClock,
     out: &mut dyn Write,
@@ -1204,7 +1233,7 @@ fn quiz(
     } else {
         scope_text.join(", ")
     };
-    let plan = args.until.map(|until| {
+    let plan = args.until.or(config.interview).map(|until| {
         let scope_keys: Vec<CardKey> = candidates.iter().map(|c| c.key.clone()).collect();
         let until_text = until.to_string();
         let asked: std::collections::HashSet<String> = history

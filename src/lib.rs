@@ -11,6 +11,7 @@ pub mod ask;
 pub mod author;
 pub mod cli;
 pub mod collection;
+pub mod config;
 pub mod deck;
 pub mod interchange;
 pub mod log;

@@ -53,7 +53,7 @@ impl Roadmap {
                 line: e.span.start.line.max(1),
                 col: e.span.start.col.max(1),
             };
-            Problem::new(file, text, pos, e.code.to_string())
+            Problem::new(file, text, pos, crate::deck::ron_message(&e.code))
         })?;
         let mut seen = std::collections::HashSet::new();
         for section in &roadmap.sections {

@@ -47,6 +47,7 @@ impl User {
         let mut cmd = Command::new(BIN);
         cmd.args(args)
             .env("RECALL_HOME", self.path())
+            .env("RECALL_CONFIG", self.path().join("config.ron"))
             .env("RECALL_NOW", now)
             .env_remove("NO_COLOR");
         cmd
@@ -1179,4 +1180,36 @@ fn quiz_input_errors_are_clear() {
     let run = user.run("2026-11-24T09:00:00+00:00", &["quiz", "--topic", "nope.nope"], "");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("no topic \"nope.nope\""), "{}", run.stderr);
+}
+
+#[test]
+fn the_config_file_sets_limits_and_the_interview_date_and_flags_win() {
+    let user = User::new();
+    user.deck("qz.ron", QUIZ_DECK);
+    fs::write(
+        user.path().join("config.ron"),
+        "// mine\nConfig(new_per_day: 1, interview: \"2026-11-27\")\n",
+    )
+    .expect("config");
+    let now = "2026-11-24T09:00:00+00:00";
+    let run = user.run(now, &["review", "--deck", "qz"], ":quit\n");
+    assert!(run.stdout.contains("0 due · 1 new · 1 left"), "{}", run.stdout);
+    let run = user.run(now, &["review", "--deck", "qz", "--new", "3"], ":quit\n");
+    assert!(run.stdout.contains("0 due · 3 new · 3 left"), "{}", run.stdout);
+    let run = user.run(now, &["quiz", "--deck", "qz", "--seed", "1"], ":quit\n");
+    assert!(
+        run.stdout
+            .starts_with("Plan to 2026-11-27: 0 of 4 cards asked so far; 1 a day"),
+        "{}",
+        run.stdout
+    );
+    fs::write(user.path().join("config.ron"), "Config(\n  new_per_dya: 1,\n)\n").expect("config");
+    let run = user.run(now, &["review"], "");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("config.ron:2:3: unexpected field named `new_per_dya`"),
+        "{}",
+        run.stderr
+    );
 }

@@ -612,7 +612,7 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
 }
 
 /// RON's error text, made to read as a sentence about the deck file.
-fn ron_message(code: &ron::Error) -> String {
+pub(crate) fn ron_message(code: &ron::Error) -> String {
     let text = code.to_string();
     let mut chars = text.chars();
     match chars.next() {
