@@ -472,6 +472,30 @@ fn library(settings: &Settings, err: &mut dyn Write) -> Result<Library, Error> {
     Ok(library)
 }
 
+/// The decks and the log, loaded side by side. `lock` takes the log for writing (a
+/// review, or a quiz that records); otherwise it is only read.
+fn open_collection(
+    settings: &Settings,
+    err: &mut dyn Write,
+    lock: bool,
+) -> Result<(Collection, Option<log::Writer>), Error> {
+    let path = settings.log_path();
+    let (collection, writer, warnings) = Collection::load(settings, roadmap()?, || {
+        if lock {
+            log::Writer::open(&path).map(|(writer, parsed)| (Some(writer), parsed))
+        } else {
+            log::read(&path).map(|parsed| (None, parsed))
+        }
+    })?;
+    for problem in &collection.library.problems {
+        writeln!(err, "warning: skipping a deck: {problem}")?;
+    }
+    for warning in &warnings {
+        writeln!(err, "warning: {warning}")?;
+    }
+    Ok((collection, writer))
+}
+
 fn unknown_deck(library: &Library, id: &str) -> Error {
     let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
     Error::UnknownDeck {
@@ -509,13 +533,9 @@ fn review(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
-    let library = library(settings, err)?;
-    let scope = scope(&library, &args.deck, &args.section, &args.topic)?;
-    let (mut writer, parsed) = log::Writer::open(&settings.log_path())?;
-    for warning in &parsed.warnings {
-        writeln!(err, "warning: {warning}")?;
-    }
-    let collection = Collection::new(library, parsed.records, settings.rollover);
+    let (collection, writer) = open_collection(settings, err, true)?;
+    let scope = scope(&collection.library, &args.deck, &args.section, &args.topic)?;
+    let Some(mut writer) = writer else { return Ok(()) };
     let now = clock.now();
     let today = settings.rollover.study_day(now);
     let keys = collection::keys_of(collection.library.cards_in_order(&scope));
@@ -619,18 +639,14 @@ fn scope(
 }
 
 fn plan(settings: &Settings, args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let library = library(settings, err)?;
-    let parsed = collection::read_log(settings)?;
-    for warning in &parsed.warnings {
-        writeln!(err, "warning: {warning}")?;
-    }
-    let schedules = crate::sched::replay(&parsed.records, settings.rollover);
-    let plan = Plan::build(&library, &schedules);
+    let (collection, _) = open_collection(settings, err, false)?;
+    let library = &collection.library;
+    let plan = Plan::build(library, &collection.schedules);
     if args.json {
         write_json(out, &plan)?;
         return Ok(());
     }
-    plan.draw(&library, out)?;
+    plan.draw(library, out)?;
     Ok(())
 }
 
@@ -661,12 +677,7 @@ struct ReviewReport {
 
 fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let key = CardKey::parse(&args.key).ok_or_else(|| Error::BadKey(args.key.clone()))?;
-    let library = library(settings, err)?;
-    let parsed = collection::read_log(settings)?;
-    for warning in &parsed.warnings {
-        writeln!(err, "warning: {warning}")?;
-    }
-    let collection = Collection::new(library, parsed.records, settings.rollover);
+    let (collection, _) = open_collection(settings, err, false)?;
     // `deck/card` names a cloze card too: its first deletion.
     let key = match collection.card(&key) {
         Some(_) => key,
@@ -1185,21 +1196,11 @@ fn quiz(
         return Ok(());
     }
     let limit = args.time.as_deref().map(parse_duration).transpose()?;
-    let library = library(settings, err)?;
-    let scope = scope(&library, &args.deck, &args.section, &args.topic)?;
     // The log is only locked (and written) when the quiz records.
-    let (mut writer, parsed) = if args.record {
-        let (writer, parsed) = log::Writer::open(&settings.log_path())?;
-        (Some(writer), parsed)
-    } else {
-        (None, collection::read_log(settings)?)
-    };
-    for warning in &parsed.warnings {
-        writeln!(err, "warning: {warning}")?;
-    }
+    let (collection, mut writer) = open_collection(settings, err, args.record)?;
+    let scope = scope(&collection.library, &args.deck, &args.section, &args.topic)?;
     let now = clock.now();
     let today = settings.rollover.study_day(now);
-    let collection = Collection::new(library, parsed.records, settings.rollover);
     let library = &collection.library;
     let mut candidates = Vec::new();
     let mut cards = Vec::new();

@@ -441,6 +441,8 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
     }
 
     let mut cards: Vec<Card> = Vec::with_capacity(raw.cards.len());
+    // Card id → the line it was first used on (decks can hold thousands of cards).
+    let mut first_use: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (index, raw_card) in raw.cards.into_iter().enumerate() {
         let card_layout = layout.cards.get(index);
         let start = card_layout.map_or(Pos::START, |c| c.start);
@@ -553,11 +555,13 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
         let id = &common.id;
         if !is_valid_id(id) {
             report(at("id"), format!("card id {id:?} is not valid: {ID_RULE}"));
-        } else if let Some(first) = cards.iter().find(|c| &c.id == id) {
+        } else if let Some(first) = first_use.get(id) {
             report(
                 at("id"),
-                format!("duplicate card id {id:?} (first used on line {})", first.line),
+                format!("duplicate card id {id:?} (first used on line {first})"),
             );
+        } else {
+            first_use.insert(id.clone(), start.line);
         }
         for (name, value) in &texts {
             if value.trim().is_empty() {
