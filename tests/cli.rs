@@ -1213,3 +1213,19 @@ fn the_config_file_sets_limits_and_the_interview_date_and_flags_win() {
         run.stderr
     );
 }
+
+#[test]
+fn a_new_user_reviews_the_built_in_decks_with_nothing_set_up() {
+    let user = User::new();
+    let run = user.run("2026-11-24T09:00:00+00:00", &["review"], "\n5\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "the built-in decks load without a warning");
+    // New cards come in roadmap order: the first is from a stage-1 topic.
+    let header = run.stdout.lines().find(|l| l.starts_with("── ")).expect("a card");
+    let topic = header.split(" · ").nth(1).expect("topic");
+    let stage_one = ["cs.", "py.", "de.sql", "ml.math", "ml.classic", "roles."];
+    assert!(stage_one.iter().any(|p| topic.starts_with(p)), "{header}");
+    assert!(run.stdout.contains("0 due · 20 new · 20 left"), "{}", run.stdout);
+    let run = user.run("2026-11-24T09:00:00+00:00", &["deck", "check"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
