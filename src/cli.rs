@@ -159,15 +159,8 @@ impl AddArgs {
 
 #[derive(Debug, Args)]
 pub struct QuizArgs {
-    /// Only this deck
-    #[arg(long, value_name = "ID")]
-    pub deck: Option<String>,
-    /// Only this roadmap section (e.g. ml)
-    #[arg(long, value_name = "ID")]
-    pub section: Option<String>,
-    /// Only this topic (e.g. ml.metrics)
-    #[arg(long, value_name = "ID")]
-    pub topic: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// How many questions [default: 20, or the day's share of an interview plan]
     #[arg(short = 'n', value_name = "N")]
     pub count: Option<usize>,
@@ -257,17 +250,24 @@ pub struct PlanArgs {
     pub json: bool,
 }
 
+/// Narrowing a review or a quiz. Each may be given several times.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Only this deck (repeatable)
+    #[arg(long = "deck", value_name = "ID")]
+    pub decks: Vec<String>,
+    /// Only this roadmap section, e.g. ml (repeatable)
+    #[arg(long = "section", value_name = "ID")]
+    pub sections: Vec<String>,
+    /// Only this topic, e.g. ml.metrics (repeatable)
+    #[arg(long = "topic", value_name = "ID")]
+    pub topics: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// Review only this deck
-    #[arg(long, value_name = "ID")]
-    pub deck: Option<String>,
-    /// Review only this roadmap section (e.g. ml)
-    #[arg(long, value_name = "ID")]
-    pub section: Option<String>,
-    /// Review only this topic (e.g. ml.metrics)
-    #[arg(long, value_name = "ID")]
-    pub topic: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// At most this many new cards a day [default: 20, or the config's]
     #[arg(long = "new", value_name = "N")]
     pub new_per_day: Option<usize>,
@@ -534,7 +534,7 @@ fn review(
     err: &mut dyn Write,
 ) -> Result<(), Error> {
     let (collection, writer) = open_collection(settings, err, true)?;
-    let scope = scope(&collection.library, &args.deck, &args.section, &args.topic)?;
+    let scope = scope(&collection.library, &args.scope)?;
     let Some(mut writer) = writer else { return Ok(()) };
     let now = clock.now();
     let today = settings.rollover.study_day(now);
@@ -600,41 +600,34 @@ fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> 
     Ok(())
 }
 
-/// The review's scope, each part checked against what exists.
-fn scope(
-    library: &Library,
-    deck: &Option<String>,
-    section: &Option<String>,
-    topic: &Option<String>,
-) -> Result<Scope, Error> {
-    if let Some(id) = deck
-        && library.deck(id).is_none()
-    {
-        return Err(unknown_deck(library, id));
+/// The scope of a review or quiz, each part checked against what exists.
+fn scope(library: &Library, args: &ScopeArgs) -> Result<Scope, Error> {
+    for id in &args.decks {
+        if library.deck(id).is_none() {
+            return Err(unknown_deck(library, id));
+        }
     }
-    let cards = || library.decks.iter().flat_map(|d| d.cards.iter().map(move |c| (d, c)));
-    if let Some(id) = section
-        && library.roadmap.section(id).is_none()
-        && !library.decks.iter().any(|d| d.section.as_deref() == Some(id))
-    {
-        return Err(Error::UnknownScope {
-            what: "section",
-            id: id.clone(),
-        });
+    for id in &args.sections {
+        if library.roadmap.section(id).is_none() && !library.decks.iter().any(|d| d.section.as_deref() == Some(id)) {
+            return Err(Error::UnknownScope {
+                what: "section",
+                id: id.clone(),
+            });
+        }
     }
-    if let Some(id) = topic
-        && library.roadmap.topic(id).is_none()
-        && !cards().any(|(_, c)| c.topic.as_deref() == Some(id))
-    {
-        return Err(Error::UnknownScope {
-            what: "topic",
-            id: id.clone(),
-        });
+    let mut cards = library.decks.iter().flat_map(|d| d.cards.iter());
+    for id in &args.topics {
+        if library.roadmap.topic(id).is_none() && !cards.any(|c| c.topic.as_deref() == Some(id)) {
+            return Err(Error::UnknownScope {
+                what: "topic",
+                id: id.clone(),
+            });
+        }
     }
     Ok(Scope {
-        deck: deck.clone(),
-        section: section.clone(),
-        topic: topic.clone(),
+        decks: args.decks.clone(),
+        sections: args.sections.clone(),
+        topics: args.topics.clone(),
     })
 }
 
@@ -1198,7 +1191,7 @@ fn quiz(
     let limit = args.time.as_deref().map(parse_duration).transpose()?;
     // The log is only locked (and written) when the quiz records.
     let (collection, mut writer) = open_collection(settings, err, args.record)?;
-    let scope = scope(&collection.library, &args.deck, &args.section, &args.topic)?;
+    let scope = scope(&collection.library, &args.scope)?;
     let now = clock.now();
     let today = settings.rollover.study_day(now);
     let library = &collection.library;
@@ -1224,9 +1217,14 @@ fn quiz(
         return Err(Error::EmptyQuiz);
     }
     let mut scope_text: Vec<String> = Vec::new();
-    for (what, value) in [("deck", &args.deck), ("section", &args.section), ("topic", &args.topic)] {
-        if let Some(v) = value {
-            scope_text.push(format!("{what} {v}"));
+    for (what, values) in [
+        ("deck", &scope.decks),
+        ("section", &scope.sections),
+        ("topic", &scope.topics),
+    ] {
+        if !values.is_empty() {
+            let plural = if values.len() > 1 { "s" } else { "" };
+            scope_text.push(format!("{what}{plural} {}", values.join(", ")));
         }
     }
     let scope_text = if scope_text.is_empty() {

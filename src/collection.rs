@@ -128,12 +128,14 @@ pub fn check_sources(sources: &[Source], roadmap: &Roadmap, strict: bool) -> (Ve
     (decks, problems)
 }
 
-/// Which cards a command works on: all, or narrowed by deck, section and topic.
+/// Which cards a command works on: all, or narrowed by decks, sections and topics.
+/// Several values of one kind widen (any of these sections); kinds narrow each other
+/// (these sections, and of them these decks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope {
-    pub deck: Option<String>,
-    pub section: Option<String>,
-    pub topic: Option<String>,
+    pub decks: Vec<String>,
+    pub sections: Vec<String>,
+    pub topics: Vec<String>,
 }
 
 /// The decks available for study, with the problems of those that were skipped.
@@ -211,17 +213,17 @@ impl Library {
         let mut cards: Vec<(OrderRank, &Deck, &Card)> = Vec::new();
         let mut ranks: HashMap<&str, (u8, usize, usize)> = HashMap::new();
         for (d, deck_ref) in self.decks.iter().enumerate() {
-            if scope.deck.as_deref().is_some_and(|id| id != deck_ref.id) {
+            if !scope.decks.is_empty() && !scope.decks.contains(&deck_ref.id) {
                 continue;
             }
             for (c, card) in deck_ref.cards.iter().enumerate() {
-                if scope.topic.is_some() && scope.topic != card.topic {
+                if !scope.topics.is_empty() && !card.topic.as_ref().is_some_and(|t| scope.topics.contains(t)) {
                     continue;
                 }
-                if scope
-                    .section
-                    .as_deref()
-                    .is_some_and(|s| self.section_of(deck_ref, card) != Some(s))
+                if !scope.sections.is_empty()
+                    && !self
+                        .section_of(deck_ref, card)
+                        .is_some_and(|s| scope.sections.iter().any(|x| x == s))
                 {
                     continue;
                 }

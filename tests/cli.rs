@@ -154,7 +154,7 @@ fn a_review_over_simulated_days_follows_sm2_exactly() {
 fn a_late_night_answer_counts_for_the_day_before_the_rollover() {
     let user = User::new();
     user.deck("mine.ron", ONE_CARD);
-    user.run("2026-11-01T09:00:00+00:00", &["review"], "\n5\n");
+    user.run("2026-11-01T09:00:00+00:00", &["review", "--deck", "mine"], "\n5\n");
     // 02:00 on the 3rd is still study day the 2nd, when the card is due.
     let run = user.run("2026-11-03T02:00:00+00:00", &["review", "--deck", "mine"], "\n5\n");
     assert!(
@@ -607,7 +607,7 @@ fn every_kind_of_card_through_the_piped_repl() {
     // Day 1: the first side of each card (siblings wait), answered in turn.
     let run = user.run(
         now,
-        &["review", "--seed", "1"],
+        &["review", "--deck", "kinds", "--seed", "1"],
         "\n5\n\n4\nzz\nb\n\nf 1\n3\n\nnope\n1 3\n\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -642,7 +642,7 @@ fn every_kind_of_card_through_the_piped_repl() {
     assert!(lines[5].contains("kinds/ddp\t4\t"), "{lines:?}");
     // Day 2: the first sides are due, so their siblings still wait (each has its own
     // schedule, and seeing one side gives the other away).
-    let run = user.run("2026-11-25T09:00:00+00:00", &["review"], ":quit\n");
+    let run = user.run("2026-11-25T09:00:00+00:00", &["review", "--deck", "kinds"], ":quit\n");
     assert!(run.stdout.contains("5 due · 0 new · 5 left"), "{}", run.stdout);
     let card = user.card_json(now, "kinds/capital:rev");
     assert_eq!(card["due"], serde_json::Value::Null);
@@ -698,7 +698,10 @@ fn deck_check_explains_broken_cloze_and_choice_cards() {
 fn choice_typed_and_key_point_cards_in_a_real_pseudo_terminal() {
     let user = User::new();
     user.deck("kinds.ron", KINDS);
-    let mut cmd = user.command("2026-11-24T09:00:00+00:00", &["review", "--seed", "1"]);
+    let mut cmd = user.command(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--deck", "kinds", "--seed", "1"],
+    );
     cmd.env("TERM", "xterm").env("NO_COLOR", "1");
     let mut pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
     for grade in ["5", "5"] {
@@ -1228,4 +1231,35 @@ fn a_new_user_reviews_the_built_in_decks_with_nothing_set_up() {
     assert!(run.stdout.contains("0 due · 20 new · 20 left"), "{}", run.stdout);
     let run = user.run("2026-11-24T09:00:00+00:00", &["deck", "check"], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_ten_question_quiz_over_two_sections_names_the_weak_topics() {
+    let user = User::new();
+    let now = "2026-11-24T09:00:00+00:00";
+    let args = ["quiz", "--section", "py", "--section", "ml", "-n", "10", "--seed", "11"];
+    // Every answer: an attempt, then grade 1 for the GIL cards, 5 for the rest.
+    let first = user.run(now, &args, &"x\n1\n".repeat(10));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let out = &first.stdout;
+    assert!(out.contains("A quiz of 10 question(s)."), "{out}");
+    assert!(out.contains("scope: sections py, ml · seed 11"), "{out}");
+    assert!(out.contains("Score: 0 of 10 (0%)"), "{out}");
+    let sections: Vec<&str> = out.lines().skip_while(|l| *l != "By section").skip(1).take(2).collect();
+    assert!(
+        sections.iter().any(|l| l.trim_start().starts_with("py ")),
+        "{sections:?}"
+    );
+    assert!(
+        sections.iter().any(|l| l.trim_start().starts_with("ml ")),
+        "{sections:?}"
+    );
+    let next: Vec<&str> = out.lines().skip_while(|l| *l != "Study next").skip(1).collect();
+    assert!(
+        next.iter().any(|l| l.contains("`recall review --topic py.gil`")),
+        "{next:?}"
+    );
+    // The same seed asks the same ten questions.
+    let again = User::new().run(now, &args, &"x\n1\n".repeat(10));
+    assert_eq!(again.stdout, first.stdout);
 }
