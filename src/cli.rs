@@ -496,6 +496,23 @@ fn open_collection(
     Ok((collection, writer))
 }
 
+/// Where the REPL reads from, and the width it wraps to: rustyline and the terminal's
+/// width when both ends are a terminal; plain lines from stdin and 80 columns otherwise
+/// (scripts, tests, pipes).
+fn repl_input() -> io::Result<(Box<dyn repl::Input>, usize)> {
+    let stdin = io::stdin();
+    if stdin.is_terminal() && io::stdout().is_terminal() {
+        Ok((Box::new(repl::Terminal::new()?), textwrap::termwidth()))
+    } else {
+        let width = if io::stdout().is_terminal() {
+            textwrap::termwidth()
+        } else {
+            80
+        };
+        Ok((Box::new(repl::Piped(stdin.lock())), width))
+    }
+}
+
 fn unknown_deck(library: &Library, id: &str) -> Error {
     let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
     Error::UnknownDeck {
@@ -570,18 +587,7 @@ fn review(
         .filter_map(|k| collection.schedules.get(k).map(|s| (k.clone(), *s)))
         .collect();
     let mut session = Session::new(queue, schedules, settings.rollover);
-    let stdin = io::stdin();
-    let terminal = stdin.is_terminal() && io::stdout().is_terminal();
-    let width = if io::stdout().is_terminal() {
-        textwrap::termwidth()
-    } else {
-        80
-    };
-    let mut input: Box<dyn repl::Input> = if terminal {
-        Box::new(repl::Terminal::new()?)
-    } else {
-        Box::new(repl::Piped(stdin.lock()))
-    };
+    let (mut input, width) = repl_input()?;
     let mut review = Review {
         session: &mut session,
         lookup: |k: &CardKey| collection.card(k),
@@ -811,12 +817,7 @@ fn add(settings: &Settings, args: &AddArgs, out: &mut dyn Write, err: &mut dyn W
     let library = library(settings, err)?;
     let own: Vec<&crate::deck::Deck> = library.decks.iter().filter(|d| !d.origin.is_builtin()).collect();
     let interactive = !args.has_content();
-    let stdin = io::stdin();
-    let mut input: Box<dyn repl::Input> = if stdin.is_terminal() && io::stdout().is_terminal() {
-        Box::new(repl::Terminal::new()?)
-    } else {
-        Box::new(repl::Piped(stdin.lock()))
-    };
+    let (mut input, _) = repl_input()?;
     let deck_id = match &args.deck {
         Some(id) => id.clone(),
         None if own.is_empty() => return Err(Error::NoUserDecks),
@@ -1281,18 +1282,7 @@ fn quiz(
         journal: w as &mut dyn repl::Journal,
         answered_today: day_log.answered.iter().cloned().collect(),
     });
-    let stdin = io::stdin();
-    let terminal = stdin.is_terminal() && io::stdout().is_terminal();
-    let width = if io::stdout().is_terminal() {
-        textwrap::termwidth()
-    } else {
-        80
-    };
-    let mut input: Box<dyn repl::Input> = if terminal {
-        Box::new(repl::Terminal::new()?)
-    } else {
-        Box::new(repl::Piped(stdin.lock()))
-    };
+    let (mut input, width) = repl_input()?;
     let planned = questions.len();
     let mut run = Quiz {
         questions,

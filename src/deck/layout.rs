@@ -66,19 +66,18 @@ impl Layout {
         let mut pending_cards_list = false;
         for (i, tok) in tokens.iter().enumerate() {
             let next = tokens.get(i + 1);
+            let is_field = tok.kind == Kind::Ident && matches!(next, Some(t) if t.kind == Kind::Colon);
+            // A card starts with its variant name, or its `(` when written without one.
+            let starts_card = matches!(tok.kind, Kind::Open(_)) || (tok.kind == Kind::Ident && !is_field);
+            if starts_card && expect_item && in_cards == Some(depth) {
+                layout.cards.push(CardLayout {
+                    start: tok.at,
+                    fields: Vec::new(),
+                });
+                expect_item = false;
+            }
             match tok.kind {
                 Kind::Open(c) => {
-                    if let Some(d) = in_cards
-                        && depth == d
-                        && expect_item
-                    {
-                        // A card written without a variant name, e.g. `(front: …)`.
-                        layout.cards.push(CardLayout {
-                            start: tok.at,
-                            fields: Vec::new(),
-                        });
-                        expect_item = false;
-                    }
                     depth += 1;
                     if pending_cards_list && c == '[' {
                         in_cards = Some(depth);
@@ -103,7 +102,6 @@ impl Layout {
                     }
                 }
                 Kind::Ident => {
-                    let is_field = matches!(next, Some(t) if t.kind == Kind::Colon);
                     if is_field {
                         let field = Field {
                             name: tok.text.clone(),
@@ -119,15 +117,6 @@ impl Layout {
                         {
                             card.fields.push(field);
                         }
-                    } else if let Some(d) = in_cards
-                        && depth == d
-                        && expect_item
-                    {
-                        layout.cards.push(CardLayout {
-                            start: tok.at,
-                            fields: Vec::new(),
-                        });
-                        expect_item = false;
                     }
                 }
                 Kind::Colon | Kind::Other | Kind::Comment => {}
