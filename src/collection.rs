@@ -348,3 +348,98 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod builtin_decks {
+    //! The shipped decks are part of the product: these tests hold them to the
+    //! roadmap's coverage and to the same checks a user's deck gets.
+
+    use super::*;
+    use std::collections::{BTreeMap, HashMap};
+
+    fn library() -> (Vec<Deck>, Roadmap) {
+        let roadmap = Roadmap::builtin().expect("roadmap");
+        let (decks, problems) = check_sources(&builtin_sources(), &roadmap, true);
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            problems.is_empty(),
+            "built-in decks have problems:\n{}",
+            shown.join("\n")
+        );
+        (decks, roadmap)
+    }
+
+    #[test]
+    fn every_section_has_its_deck_and_every_topic_its_minimum_of_cards() {
+        let (decks, roadmap) = library();
+        for section in &roadmap.sections {
+            let deck = decks.iter().find(|d| d.id == section.id);
+            assert!(
+                deck.is_some_and(|d| d.section.as_deref() == Some(&section.id)),
+                "no deck for section {}",
+                section.id
+            );
+        }
+        let mut per_topic: BTreeMap<&str, usize> = BTreeMap::new();
+        for card in decks.iter().flat_map(|d| &d.cards) {
+            *per_topic.entry(card.topic.as_deref().unwrap_or("")).or_default() += 1;
+        }
+        let key_topics = ["ml.metrics", "py.gil", "dl.ddp", "ops.kserve", "sd.canary"];
+        let mut short = Vec::new();
+        for topic in roadmap.topics() {
+            let need = if key_topics.contains(&topic.id.as_str()) { 8 } else { 3 };
+            let have = per_topic.get(topic.id.as_str()).copied().unwrap_or(0);
+            if have < need {
+                short.push(format!("{}: {have} of {need}", topic.id));
+            }
+        }
+        assert!(short.is_empty(), "topics short of cards: {short:?}");
+        let total: usize = per_topic.values().sum();
+        assert!(total >= 450, "{total} cards in all, want at least 450");
+    }
+
+    #[test]
+    fn no_two_cards_ask_the_same_question() {
+        let (decks, _) = library();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for deck in &decks {
+            for card in &deck.cards {
+                let (question, _) = card.sides(crate::deck::Facet::Main);
+                let normal: String = question
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect();
+                let key = format!("{}/{}", deck.id, card.id);
+                if let Some(first) = seen.insert(normal, key.clone()) {
+                    panic!("{key} asks the same question as {first}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn new_cards_follow_the_roadmap_from_stage_one() {
+        let (_, roadmap) = library();
+        let settings = Settings {
+            data_dir: PathBuf::from("/nonexistent/recall"),
+            deck_dirs: Vec::new(),
+            rollover: Rollover::DEFAULT,
+        };
+        let library = Library::load(&settings, roadmap);
+        let order = library.cards_in_order(&Scope::default());
+        let stages: Vec<u8> = order
+            .iter()
+            .map(|(_, c)| {
+                c.topic
+                    .as_deref()
+                    .and_then(|t| library.roadmap.topic(t))
+                    .map_or(0, |t| t.stage)
+            })
+            .collect();
+        assert!(stages.windows(2).all(|w| w[0] <= w[1]), "stages out of order");
+        assert_eq!(stages.first(), Some(&1));
+        // Within stage 1 the track starts with CS fundamentals, as the seeds do.
+        assert_eq!(order.first().and_then(|(_, c)| c.topic.as_deref()), Some("cs.ds"));
+    }
+}
