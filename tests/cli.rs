@@ -1280,3 +1280,42 @@ fn a_ten_question_quiz_over_two_sections_names_the_weak_topics() {
     let again = User::new().run(now, &args, &"x\n1\n".repeat(10));
     assert_eq!(again.stdout, first.stdout);
 }
+
+/// The log behind the plan snapshot: one card made mature by four perfect answers
+/// (intervals 1, 6, 17, 48 days), one learning after a single answer.
+const PLAN_LOG: &str = "# recall review log v1
+2026-08-01T09:00:00+00:00\tcs/array-vs-linked-list\t5\t900\treview
+2026-08-02T09:00:00+00:00\tcs/array-vs-linked-list\t5\t900\treview
+2026-08-08T09:00:00+00:00\tcs/array-vs-linked-list\t5\t900\treview
+2026-08-25T09:00:00+00:00\tcs/array-vs-linked-list\t5\t900\treview
+2026-11-20T09:00:00+00:00\tpy/gil-what\t4\t900\treview
+";
+
+#[test]
+fn plan_draws_the_roadmap_with_progress_on_a_known_log() {
+    let user = User::new();
+    fs::write(user.log_path(), PLAN_LOG).expect("log");
+    let run = user.run("2026-11-24T09:00:00+00:00", &["plan"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/plan.txt");
+    if std::env::var_os("RECALL_UPDATE_SNAPSHOTS").is_some() {
+        fs::write(&snapshot, &run.stdout).expect("write snapshot");
+    }
+    let expected = fs::read_to_string(&snapshot).expect("snapshot (RECALL_UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(run.stdout, expected);
+
+    let run = user.run("2026-11-24T09:00:00+00:00", &["plan", "--json"], "");
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let topics = plan["topics"].as_array().expect("topics");
+    assert_eq!(topics.len(), 64);
+    let ds = topics.iter().find(|t| t["id"] == "cs.ds").expect("cs.ds");
+    assert_eq!((ds["section"].as_str(), ds["stage"].as_u64()), (Some("cs"), Some(1)));
+    assert_eq!((ds["mature"].as_u64(), ds["learning"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(ds["new"].as_u64(), ds["cards"].as_u64().map(|c| c - 1));
+    let gil = topics.iter().find(|t| t["id"] == "py.gil").expect("py.gil");
+    assert_eq!(gil["learning"].as_u64(), Some(1));
+    assert!(
+        topics.iter().all(|t| t["cards"].as_u64().unwrap_or(0) >= 3),
+        "every topic is populated"
+    );
+}
