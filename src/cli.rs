@@ -9,18 +9,15 @@ use chrono::{DateTime, FixedOffset, Local};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::add::{Fields, Kind, Prompter};
-use crate::author;
+use crate::add::{Fields, Kind};
+use crate::cmd;
 use crate::collection::{self, Collection, Library, Scope, Settings};
 use crate::config::Config;
-use crate::deck::{CardKey, Problem, Source};
-use crate::deck::{Origin, Rules};
+use crate::deck::Problem;
 use crate::log::{self, LogError};
-use crate::plan::Plan;
-use crate::repl::{self, Clock, Review};
+use crate::repl::{self, Clock};
 use crate::roadmap::Roadmap;
-use crate::sched::{DayLog, DayQueue, Limits, Rollover};
-use crate::session::Session;
+use crate::sched::Rollover;
 
 const ABOUT: &str = "Spaced repetition in the terminal, with the ML engineer roadmap built in.";
 
@@ -128,11 +125,11 @@ pub enum KindArg {
 
 impl AddArgs {
     /// Whether the card's content came with the command (a script), not from prompts.
-    fn has_content(&self) -> bool {
+    pub(crate) fn has_content(&self) -> bool {
         self.front.is_some() || self.back.is_some() || self.text.is_some() || self.question.is_some()
     }
 
-    fn fields(&self) -> Fields {
+    pub(crate) fn fields(&self) -> Fields {
         Fields {
             kind: match self.kind {
                 KindArg::Basic => Kind::Basic,
@@ -459,12 +456,12 @@ fn settings(global: &GlobalArgs) -> Result<(Settings, Config), Error> {
     ))
 }
 
-fn roadmap() -> Result<Roadmap, Error> {
+pub(crate) fn roadmap() -> Result<Roadmap, Error> {
     Roadmap::builtin().map_err(Error::Roadmap)
 }
 
 /// Loads the decks; problems in the user's decks are reported and those decks skipped.
-fn library(settings: &Settings, err: &mut dyn Write) -> Result<Library, Error> {
+pub(crate) fn library(settings: &Settings, err: &mut dyn Write) -> Result<Library, Error> {
     let library = Library::load(settings, roadmap()?);
     for problem in &library.problems {
         writeln!(err, "warning: skipping a deck: {problem}")?;
@@ -474,7 +471,7 @@ fn library(settings: &Settings, err: &mut dyn Write) -> Result<Library, Error> {
 
 /// The decks and the log, loaded side by side. `lock` takes the log for writing (a
 /// review, or a quiz that records); otherwise it is only read.
-fn open_collection(
+pub(crate) fn open_collection(
     settings: &Settings,
     err: &mut dyn Write,
     lock: bool,
@@ -499,7 +496,7 @@ fn open_collection(
 /// Where the REPL reads from, and the width it wraps to: rustyline and the terminal's
 /// width when both ends are a terminal; plain lines from stdin and 80 columns otherwise
 /// (scripts, tests, pipes).
-fn repl_input() -> io::Result<(Box<dyn repl::Input>, usize)> {
+pub(crate) fn repl_input() -> io::Result<(Box<dyn repl::Input>, usize)> {
     let stdin = io::stdin();
     if stdin.is_terminal() && io::stdout().is_terminal() {
         Ok((Box::new(repl::Terminal::new()?), textwrap::termwidth()))
@@ -513,7 +510,7 @@ fn repl_input() -> io::Result<(Box<dyn repl::Input>, usize)> {
     }
 }
 
-fn unknown_deck(library: &Library, id: &str) -> Error {
+pub(crate) fn unknown_deck(library: &Library, id: &str) -> Error {
     let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
     Error::UnknownDeck {
         id: id.to_string(),
@@ -529,85 +526,27 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let mut out = anstream::AutoStream::auto(io::stdout().lock());
     let mut err = io::stderr();
     match cli.command {
-        Command::Review(args) => review(&settings, &config, &args, &clock, &mut out, &mut err),
-        Command::Card(args) => card(&settings, &args, &mut out, &mut err),
-        Command::Plan(args) => plan(&settings, &args, &mut out, &mut err),
-        Command::Deck(DeckCommand::Check(args)) => check(&settings, &args, &mut out, &mut err),
-        Command::Deck(DeckCommand::Fmt(args)) => fmt_decks(&settings, &args, &mut out, &mut err),
-        Command::Deck(DeckCommand::New(args)) => new_deck(&settings, &args, &mut out, &mut err),
-        Command::Add(args) => add(&settings, &args, &mut out, &mut err),
-        Command::Quiz(args) => quiz(&settings, &config, &args, &clock, &mut out, &mut err),
-        Command::Import(args) => import(&settings, &args, &mut out, &mut err),
-        Command::Export(args) => export(&settings, &args, &mut out, &mut err),
+        Command::Review(args) => cmd::review::review(&settings, &config, &args, &clock, &mut out, &mut err),
+        Command::Card(args) => cmd::card::card(&settings, &args, &mut out, &mut err),
+        Command::Plan(args) => cmd::plan::plan(&settings, &args, &mut out, &mut err),
+        Command::Deck(DeckCommand::Check(args)) => cmd::deck::check(&settings, &args, &mut out, &mut err),
+        Command::Deck(DeckCommand::Fmt(args)) => cmd::deck::fmt_decks(&settings, &args, &mut out, &mut err),
+        Command::Deck(DeckCommand::New(args)) => cmd::deck::new_deck(&settings, &args, &mut out, &mut err),
+        Command::Add(args) => cmd::add::add(&settings, &args, &mut out, &mut err),
+        Command::Quiz(args) => cmd::quiz::quiz(&settings, &config, &args, &clock, &mut out, &mut err),
+        Command::Import(args) => cmd::transfer::import(&settings, &args, &mut out, &mut err),
+        Command::Export(args) => cmd::transfer::export(&settings, &args, &mut out, &mut err),
     }
 }
 
-fn review(
-    settings: &Settings,
-    config: &Config,
-    args: &ReviewArgs,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let (collection, writer) = open_collection(settings, err, true)?;
-    let scope = scope(&collection.library, &args.scope)?;
-    let Some(mut writer) = writer else { return Ok(()) };
-    let now = clock.now();
-    let today = settings.rollover.study_day(now);
-    let keys = collection::keys_of(collection.library.cards_in_order(&scope));
-    let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
-    let defaults = Limits::default();
-    let limits = Limits {
-        new_per_day: args.new_per_day.or(config.new_per_day).unwrap_or(defaults.new_per_day),
-        reviews_per_day: args
-            .reviews_per_day
-            .or(config.reviews_per_day)
-            .unwrap_or(defaults.reviews_per_day),
-    };
-    let seed = args.seed.unwrap_or_else(|| today.to_epoch_days().unsigned_abs().into());
-    let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, limits, seed);
-    if queue.is_empty() {
-        let next = keys
-            .iter()
-            .filter_map(|k| collection.schedules.get(k))
-            .map(|s| s.due)
-            .filter(|d| *d > today)
-            .min();
-        match next {
-            Some(date) => writeln!(out, "Nothing to review today. The next card is due on {date}.")?,
-            None => writeln!(out, "Nothing to review today.")?,
-        }
-        return Ok(());
-    }
-    let schedules = queue
-        .due
-        .iter()
-        .chain(&queue.redrill)
-        .filter_map(|k| collection.schedules.get(k).map(|s| (k.clone(), *s)))
-        .collect();
-    let mut session = Session::new(queue, schedules, settings.rollover);
-    let (mut input, width) = repl_input()?;
-    let mut review = Review {
-        session: &mut session,
-        lookup: |k: &CardKey| collection.card(k),
-        width,
-        seed,
-        editor: Some(&mut repl::ExternalEditor),
-        edited: Vec::new(),
-    };
-    review.run(input.as_mut(), out, &mut writer, clock)?;
-    Ok(())
-}
-
-fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
+pub(crate) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     writeln!(out, "{text}")?;
     Ok(())
 }
 
 /// The scope of a review or quiz, each part checked against what exists.
-fn scope(library: &Library, args: &ScopeArgs) -> Result<Scope, Error> {
+pub(crate) fn scope(library: &Library, args: &ScopeArgs) -> Result<Scope, Error> {
     for id in &args.decks {
         if library.deck(id).is_none() {
             return Err(unknown_deck(library, id));
@@ -637,271 +576,9 @@ fn scope(library: &Library, args: &ScopeArgs) -> Result<Scope, Error> {
     })
 }
 
-fn plan(settings: &Settings, args: &PlanArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let (collection, _) = open_collection(settings, err, false)?;
-    let library = &collection.library;
-    let plan = Plan::build(library, &collection.schedules);
-    if args.json {
-        write_json(out, &plan)?;
-        return Ok(());
-    }
-    plan.draw(library, out)?;
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct CardReport<'a> {
-    key: String,
-    deck: &'a str,
-    card: &'a str,
-    topic: Option<&'a str>,
-    kind: &'static str,
-    front: &'a str,
-    back: &'a str,
-    repetitions: u32,
-    ef: f64,
-    interval_days: u32,
-    due: Option<String>,
-    lapses: u32,
-    reviews: Vec<ReviewReport>,
-}
-
-#[derive(Serialize)]
-struct ReviewReport {
-    at: String,
-    grade: u8,
-    answer_ms: u32,
-    kind: &'static str,
-}
-
-fn card(settings: &Settings, args: &CardArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let key = CardKey::parse(&args.key).ok_or_else(|| Error::BadKey(args.key.clone()))?;
-    let (collection, _) = open_collection(settings, err, false)?;
-    // `deck/card` names a cloze card too: its first deletion.
-    let key = match collection.card(&key) {
-        Some(_) => key,
-        None => collection
-            .library
-            .deck(key.deck())
-            .and_then(|d| d.cards.iter().find(|c| c.id == key.card()))
-            .and_then(|c| {
-                c.facets()
-                    .first()
-                    .map(|f| CardKey::with_facet(key.deck(), key.card(), *f))
-            })
-            .unwrap_or(key),
-    };
-    let (deck, card) = collection
-        .card(&key)
-        .ok_or_else(|| Error::UnknownCard(key.to_string()))?;
-    let schedule = collection.schedules.get(&key);
-    let sides = card.sides(key.facet());
-    let sm2 = schedule.map(|s| s.sm2).unwrap_or_default();
-    let report = CardReport {
-        key: key.to_string(),
-        deck: &deck.id,
-        card: &card.id,
-        topic: card.topic.as_deref(),
-        kind: card.content.kind(),
-        front: &sides.0,
-        back: &sides.1,
-        repetitions: sm2.repetitions,
-        ef: sm2.ease.as_f64(),
-        interval_days: sm2.interval,
-        due: schedule.map(|s| s.due.to_string()),
-        lapses: sm2.lapses,
-        reviews: collection
-            .records
-            .iter()
-            .filter(|r| r.card == key)
-            .map(|r| ReviewReport {
-                at: r.at.to_rfc3339(),
-                grade: r.grade.value(),
-                answer_ms: r.answer_ms,
-                kind: r.kind.as_str(),
-            })
-            .collect(),
-    };
-    if args.json {
-        write_json(out, &report)?;
-        return Ok(());
-    }
-    let topic = report.topic.map(|t| format!(", topic {t}")).unwrap_or_default();
-    writeln!(
-        out,
-        "{}  ({}{topic}, {}:{})",
-        report.key, deck.title, deck.origin, card.line
-    )?;
-    writeln!(out, "Q:")?;
-    write!(out, "{}", crate::render::layout(report.front, 80, "  "))?;
-    writeln!(out, "A:")?;
-    write!(out, "{}", crate::render::layout(report.back, 80, "  "))?;
-    match &report.due {
-        Some(due) => writeln!(
-            out,
-            "Schedule: repetitions {} · EF {} · interval {} day(s) · due {due} · lapses {}",
-            sm2.repetitions, sm2.ease, sm2.interval, sm2.lapses
-        )?,
-        None => writeln!(out, "Schedule: new (never answered)")?,
-    }
-    if !report.reviews.is_empty() {
-        writeln!(out, "History:")?;
-        for r in &report.reviews {
-            writeln!(out, "  {}  grade {}  {:>6} ms  {}", r.at, r.grade, r.answer_ms, r.kind)?;
-        }
-    }
-    Ok(())
-}
-
-fn check(settings: &Settings, args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let roadmap = roadmap()?;
-    let mut sources: Vec<Source> = Vec::new();
-    if args.paths.is_empty() {
-        sources.extend(collection::builtin_sources());
-    }
-    let (files, mut problems) = deck_paths(settings, &args.paths)?;
-    for file in files {
-        match collection::read_source(&file) {
-            // The roadmap lives beside the built-in decks; check it as what it is.
-            Ok(source) if file.file_name().is_some_and(|n| n == "roadmap.ron") => {
-                if let Err(problem) = Roadmap::parse(&source.origin.to_string(), &source.text) {
-                    problems.push(problem);
-                }
-            }
-            Ok(source) => sources.push(source),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    let (decks, found) = collection::check_sources(&sources, &roadmap, args.strict);
-    problems.extend(found);
-    for problem in &problems {
-        writeln!(err, "{problem}\n")?;
-    }
-    if !problems.is_empty() {
-        return Err(Error::DeckProblems { count: problems.len() });
-    }
-    let cards: usize = decks.iter().map(|d| d.cards.len()).sum();
-    writeln!(out, "{} deck(s), {cards} card(s): no problems", decks.len())?;
-    Ok(())
-}
-
-fn new_deck(settings: &Settings, args: &NewDeckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    if !crate::deck::is_valid_id(&args.id) {
-        return Err(Error::BadDeckId(args.id.clone()));
-    }
-    let path = settings.data_dir.join("decks").join(format!("{}.ron", args.id));
-    if path.exists() {
-        return Err(Error::DeckExists(path));
-    }
-    let library = library(settings, err)?;
-    if let Some(deck) = library.deck(&args.id) {
-        match &deck.origin {
-            Origin::BuiltIn(_) => writeln!(
-                err,
-                "note: your deck {:?} will take the place of the built-in deck with that id",
-                args.id
-            )?,
-            Origin::File(other) => return Err(Error::DeckExists(other.clone())),
-        }
-    }
-    let title = args.title.clone().unwrap_or_else(|| args.id.clone());
-    collection::write_atomic(&path, &author::skeleton(&args.id, &title)).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
-    writeln!(out, "Created {}", path.display())?;
-    Ok(())
-}
-
-fn add(settings: &Settings, args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let library = library(settings, err)?;
-    let own: Vec<&crate::deck::Deck> = library.decks.iter().filter(|d| !d.origin.is_builtin()).collect();
-    let interactive = !args.has_content();
-    let (mut input, _) = repl_input()?;
-    let deck_id = match &args.deck {
-        Some(id) => id.clone(),
-        None if own.is_empty() => return Err(Error::NoUserDecks),
-        None if own.len() == 1 || !interactive => match own.as_slice() {
-            [only] => only.id.clone(),
-            _ => return Err(Error::BadCard("name the deck with --deck".into())),
-        },
-        None => {
-            let ids: Vec<String> = own.iter().map(|d| d.id.clone()).collect();
-            input.complete_with(ids.clone());
-            loop {
-                match input.read_line(&format!("deck ({}) › ", ids.join(", ")), out)? {
-                    repl::Line::Text(text) if ids.contains(&text.trim().to_string()) => break text.trim().to_string(),
-                    repl::Line::Text(text) => writeln!(out, "  No deck of yours is called {:?}.", text.trim())?,
-                    _ => return Ok(()),
-                }
-            }
-        }
-    };
-    let deck = library.deck(&deck_id).ok_or_else(|| unknown_deck(&library, &deck_id))?;
-    let Origin::File(path) = &deck.origin else {
-        return Err(Error::BuiltInDeck(deck_id));
-    };
-    let fields = if interactive {
-        writeln!(out, "Adding a card to {} ({}).", deck.id, path.display())?;
-        let topics = library.roadmap.topics().map(|t| t.id.clone()).collect();
-        match (Prompter {
-            input: input.as_mut(),
-            out: &mut *out,
-        })
-        .ask(topics)?
-        {
-            Some(fields) => fields,
-            None => {
-                writeln!(out, "\nNothing added.")?;
-                return Ok(());
-            }
-        }
-    } else {
-        args.fields()
-    };
-    let taken: Vec<&str> = deck.cards.iter().map(|c| c.id.as_str()).collect();
-    let card = crate::add::build_card(&fields, &taken).map_err(Error::BadCard)?;
-    if let Some(topic) = &card.topic
-        && library.roadmap.topic(topic).is_none()
-        && !library
-            .decks
-            .iter()
-            .flat_map(|d| &d.cards)
-            .any(|c| c.topic.as_deref() == Some(topic))
-    {
-        writeln!(
-            err,
-            "note: topic {topic:?} is not on the roadmap; it is kept as a topic of your own"
-        )?;
-    }
-    // Read the file afresh: it is the author's, and may have changed since loading.
-    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
-    let edited = author::append_card(&text, &author::card_to_ron(&card, &author::card_indent(&text)))
-        .map_err(|why| Error::BadCard(format!("{}: {why}", path.display())))?;
-    let source = Source {
-        origin: Origin::File(path.clone()),
-        text: edited.clone(),
-    };
-    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
-        for problem in problems {
-            writeln!(err, "{problem}")?;
-        }
-        return Err(Error::EditBreaksDeck);
-    }
-    collection::write_atomic(path, &edited).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
-    writeln!(out, "{}", CardKey::new(&deck.id, &card.id))?;
-    Ok(())
-}
-
 /// The deck files named on the command line (folders give their `*.ron`), or every
 /// file in the user's deck folders. Problems reading folders are returned, not fatal.
-fn deck_paths(settings: &Settings, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Problem>), Error> {
+pub(crate) fn deck_paths(settings: &Settings, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Problem>), Error> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     if paths.is_empty() {
@@ -929,396 +606,4 @@ fn deck_paths(settings: &Settings, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, V
         }
     }
     Ok((files, problems))
-}
-
-fn fmt_decks(settings: &Settings, args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let (files, mut problems) = deck_paths(settings, &args.paths)?;
-    let mut unformatted = 0;
-    for file in files
-        .iter()
-        .filter(|f| f.file_name().is_none_or(|n| n != "roadmap.ron"))
-    {
-        let source = match collection::read_source(file) {
-            Ok(source) => source,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
-        };
-        let before = match crate::deck::parse(&source, &Rules::default()) {
-            Ok(deck) => deck,
-            Err(found) => {
-                problems.extend(found);
-                continue;
-            }
-        };
-        let formatted = crate::deck::canonical::format(&source.text);
-        if formatted == source.text {
-            continue;
-        }
-        // Formatting moves text, never meaning: the result must be the same deck.
-        let after = crate::deck::parse(
-            &Source {
-                origin: source.origin.clone(),
-                text: formatted.clone(),
-            },
-            &Rules::default(),
-        );
-        let same = after.is_ok_and(|after| {
-            let strip = |mut d: crate::deck::Deck| {
-                d.cards.iter_mut().for_each(|c| c.line = 0);
-                d
-            };
-            strip(after) == strip(before)
-        });
-        if !same {
-            return Err(Error::FormatChangesMeaning(file.clone()));
-        }
-        unformatted += 1;
-        if args.check {
-            writeln!(out, "{}: not formatted", file.display())?;
-        } else {
-            collection::write_atomic(file, &formatted).map_err(|source| Error::File {
-                path: file.clone(),
-                source,
-            })?;
-            writeln!(out, "{}: formatted", file.display())?;
-        }
-    }
-    for problem in &problems {
-        writeln!(err, "{problem}\n")?;
-    }
-    if !problems.is_empty() {
-        return Err(Error::DeckProblems { count: problems.len() });
-    }
-    if args.check && unformatted > 0 {
-        return Err(Error::Unformatted { count: unformatted });
-    }
-    if unformatted == 0 {
-        writeln!(out, "{} deck file(s) already formatted", files.len())?;
-    }
-    Ok(())
-}
-
-fn import(settings: &Settings, args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    use crate::interchange::{self, Format};
-    if !crate::deck::is_valid_id(&args.deck) {
-        return Err(Error::BadDeckId(args.deck.clone()));
-    }
-    let format = match args.format {
-        Some(FormatArg::Anki) => Format::Anki,
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Markdown) => Format::Markdown,
-        None => args
-            .file
-            .extension()
-            .and_then(|e| Format::from_extension(&e.to_string_lossy()))
-            .ok_or_else(|| Error::UnknownFormat(args.file.clone()))?,
-    };
-    let path = settings.data_dir.join("decks").join(format!("{}.ron", args.deck));
-    if path.exists() {
-        return Err(Error::DeckExists(path));
-    }
-    let library = library(settings, err)?;
-    if let Some(deck) = library.deck(&args.deck)
-        && let Origin::File(other) = &deck.origin
-    {
-        return Err(Error::DeckExists(other.clone()));
-    }
-    let bytes = std::fs::read(&args.file).map_err(|source| Error::File {
-        path: args.file.clone(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let imported = interchange::import(format, &text);
-    for skipped in &imported.skipped {
-        writeln!(
-            err,
-            "{}:{}: skipped: {}",
-            args.file.display(),
-            skipped.line,
-            skipped.why
-        )?;
-    }
-    if imported.cards.is_empty() {
-        return Err(Error::NothingImported {
-            file: args.file.clone(),
-            skipped: imported.skipped.len(),
-        });
-    }
-    let title = args.title.clone().unwrap_or_else(|| {
-        args.file
-            .file_stem()
-            .map_or(args.deck.clone(), |s| s.to_string_lossy().into_owned())
-    });
-    let name = args
-        .file
-        .file_name()
-        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
-    let deck_text = interchange::deck_text(&args.deck, &title, &format!("Imported from {name}."), &imported.cards);
-    // The new file must check like any deck before it is written.
-    let source = Source {
-        origin: Origin::File(path.clone()),
-        text: deck_text.clone(),
-    };
-    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
-        for problem in problems {
-            writeln!(err, "{problem}")?;
-        }
-        return Err(Error::EditBreaksDeck);
-    }
-    collection::write_atomic(&path, &deck_text).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
-    writeln!(
-        out,
-        "Imported {} card(s) into {} ({} line(s) skipped).",
-        imported.cards.len(),
-        path.display(),
-        imported.skipped.len()
-    )?;
-    Ok(())
-}
-
-fn export(settings: &Settings, args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let library = library(settings, err)?;
-    let deck = library
-        .deck(&args.deck)
-        .ok_or_else(|| unknown_deck(&library, &args.deck))?;
-    let text = match args.format {
-        ExportFormatArg::Anki => crate::interchange::export_anki(deck),
-        ExportFormatArg::Markdown => crate::interchange::export_markdown(deck),
-    };
-    match &args.output {
-        Some(path) => {
-            collection::write_atomic(path, &text).map_err(|source| Error::File {
-                path: path.clone(),
-                source,
-            })?;
-            writeln!(err, "Wrote {} card(s) to {}", deck.cards.len(), path.display())?;
-        }
-        None => write!(out, "{text}")?,
-    }
-    Ok(())
-}
-
-/// `15m`, `90s`, `1h`; a bare number is minutes.
-fn parse_duration(text: &str) -> Result<chrono::TimeDelta, Error> {
-    let t = text.trim();
-    let (number, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => (&t[..i], t[i..].trim()),
-        None => (t, "m"),
-    };
-    let n: i64 = number.parse().map_err(|_| Error::BadDuration(text.to_string()))?;
-    let delta = match unit {
-        "s" | "sec" => chrono::TimeDelta::seconds(n),
-        "m" | "min" => chrono::TimeDelta::minutes(n),
-        "h" => chrono::TimeDelta::hours(n),
-        _ => return Err(Error::BadDuration(text.to_string())),
-    };
-    if n <= 0 {
-        return Err(Error::BadDuration(text.to_string()));
-    }
-    Ok(delta)
-}
-
-fn quiz_history_path(settings: &Settings) -> PathBuf {
-    settings.data_dir.join("quizzes.jsonl")
-}
-
-fn read_quiz_history(settings: &Settings) -> Result<Vec<crate::quiz::QuizRecord>, Error> {
-    let path = quiz_history_path(settings);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(Error::File { path, source }),
-    };
-    let mut records = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        // A torn last line (a killed process) is not an error: that quiz was not kept.
-        match serde_json::from_str(line) {
-            Ok(record) => records.push(record),
-            Err(_) if i + 1 == text.lines().count() && !text.ends_with('\n') => {}
-            Err(e) => {
-                return Err(Error::BadHistory {
-                    path,
-                    line: i + 1,
-                    reason: e.to_string(),
-                });
-            }
-        }
-    }
-    Ok(records)
-}
-
-fn append_quiz_history(settings: &Settings, record: &crate::quiz::QuizRecord) -> Result<(), Error> {
-    use std::io::Write as _;
-    let path = quiz_history_path(settings);
-    let fail = |source| Error::File {
-        path: path.clone(),
-        source,
-    };
-    std::fs::create_dir_all(&settings.data_dir).map_err(fail)?;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(fail)?;
-    let line = serde_json::to_string(record).map_err(io::Error::other).map_err(fail)?;
-    file.write_all(format!("{line}\n").as_bytes()).map_err(fail)?;
-    file.sync_data().map_err(fail)?;
-    Ok(())
-}
-
-fn quiz(
-    settings: &Settings,
-    config: &Config,
-    args: &QuizArgs,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    use crate::quiz::{self as q, Candidate, Plan, QuizRecord};
-    use crate::repl::quiz::{Question, Quiz, Recording};
-    let history = read_quiz_history(settings)?;
-    if args.history {
-        q::history(&history, out)?;
-        return Ok(());
-    }
-    let limit = args.time.as_deref().map(parse_duration).transpose()?;
-    // The log is only locked (and written) when the quiz records.
-    let (collection, mut writer) = open_collection(settings, err, args.record)?;
-    let scope = scope(&collection.library, &args.scope)?;
-    let now = clock.now();
-    let today = settings.rollover.study_day(now);
-    let library = &collection.library;
-    let mut candidates = Vec::new();
-    let mut cards = Vec::new();
-    for (deck, card) in library.cards_in_order(&scope) {
-        let section = library.section_of(deck, card).unwrap_or(&deck.id).to_string();
-        // Cards without a topic are grouped by their deck.
-        let topic = card.topic.clone().unwrap_or_else(|| deck.id.clone());
-        for facet in card.facets() {
-            let key = CardKey::with_facet(&deck.id, &card.id, facet);
-            let schedule = collection.schedules.get(&key).copied();
-            candidates.push(Candidate {
-                key,
-                topic: topic.clone(),
-                section: section.clone(),
-                schedule,
-            });
-            cards.push((deck, card));
-        }
-    }
-    if candidates.is_empty() {
-        return Err(Error::EmptyQuiz);
-    }
-    let mut scope_text: Vec<String> = Vec::new();
-    for (what, values) in [
-        ("deck", &scope.decks),
-        ("section", &scope.sections),
-        ("topic", &scope.topics),
-    ] {
-        if !values.is_empty() {
-            let plural = if values.len() > 1 { "s" } else { "" };
-            scope_text.push(format!("{what}{plural} {}", values.join(", ")));
-        }
-    }
-    let scope_text = if scope_text.is_empty() {
-        "the whole roadmap".to_string()
-    } else {
-        scope_text.join(", ")
-    };
-    let plan = args.until.or(config.interview).map(|until| {
-        let scope_keys: Vec<CardKey> = candidates.iter().map(|c| c.key.clone()).collect();
-        let until_text = until.to_string();
-        let asked: std::collections::HashSet<String> = history
-            .iter()
-            .filter(|r| r.scope.ends_with(&format!("until {until_text}")))
-            .flat_map(|r| r.answers.iter().map(|a| a.key.clone()))
-            .collect();
-        (until, Plan::new(&scope_keys, &asked, today, until))
-    });
-    let scope_text = match &plan {
-        Some((until, _)) => format!("{scope_text}, until {until}"),
-        None => scope_text,
-    };
-    if let Some((until, plan)) = &plan {
-        writeln!(
-            out,
-            "Plan to {until}: {} of {} cards asked so far; {} a day covers the rest in {} day(s).",
-            plan.covered(),
-            plan.total,
-            plan.per_day,
-            plan.days_left.max(0)
-        )?;
-    }
-    let n = args
-        .count
-        .unwrap_or_else(|| plan.as_ref().map_or(20, |(_, p)| p.per_day));
-    let seed = args.seed.unwrap_or_else(|| {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        (nanos % u128::from(u64::MAX)) as u64
-    });
-    let picked = q::sample(&candidates, n, today, seed, plan.as_ref().map(|(_, p)| &p.uncovered));
-    let questions: Vec<Question<'_>> = picked
-        .iter()
-        .map(|&i| Question {
-            key: candidates[i].key.clone(),
-            deck: cards[i].0.id.clone(),
-            card: cards[i].1,
-            topic: candidates[i].topic.clone(),
-            section: candidates[i].section.clone(),
-        })
-        .collect();
-    let day_log = crate::sched::DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
-    let recording = writer.as_mut().map(|w| Recording {
-        journal: w as &mut dyn repl::Journal,
-        answered_today: day_log.answered.iter().cloned().collect(),
-    });
-    let (mut input, width) = repl_input()?;
-    let planned = questions.len();
-    let mut run = Quiz {
-        questions,
-        limit,
-        width,
-        seed,
-        recording,
-    };
-    let (answers, seconds) = run.run(input.as_mut(), out, clock)?;
-    let record = QuizRecord {
-        at: now.to_rfc3339(),
-        seed,
-        scope: scope_text,
-        planned,
-        seconds,
-        answers,
-    };
-    writeln!(out)?;
-    q::report(&record, false, out)?;
-    if let Some(path) = &args.report {
-        let mut text = Vec::new();
-        q::report(&record, true, &mut text)?;
-        collection::write_atomic(path, &String::from_utf8_lossy(&text)).map_err(|source| Error::File {
-            path: path.clone(),
-            source,
-        })?;
-        writeln!(out, "\nReport written to {}", path.display())?;
-    }
-    if !record.answers.is_empty() {
-        append_quiz_history(settings, &record)?;
-    }
-    if !args.record {
-        writeln!(
-            out,
-            "\nYour review schedule is unchanged (--record would log these answers as reviews)."
-        )?;
-    }
-    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod add;
 pub mod ask;
 pub mod author;
 pub mod cli;
+pub mod cmd;
 pub mod collection;
 pub mod config;
 pub mod deck;

@@ -1,0 +1,10 @@
+//! One module per command. Each takes checked settings and arguments from `cli`, does
+//! its work through the library, and writes to the `impl Write` it is given.
+
+pub mod add;
+pub mod card;
+pub mod deck;
+pub mod plan;
+pub mod quiz;
+pub mod review;
+pub mod transfer;

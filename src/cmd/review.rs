@@ -1,0 +1,69 @@
+//! `recall review`: today's queue from the decks and the log, then the REPL.
+
+use std::io::Write;
+
+use crate::cli::*;
+use crate::collection::{self, Settings};
+use crate::config::Config;
+use crate::deck::CardKey;
+use crate::repl::{self, Clock, Review};
+use crate::sched::{DayLog, DayQueue, Limits};
+use crate::session::Session;
+
+pub(crate) fn review(
+    settings: &Settings,
+    config: &Config,
+    args: &ReviewArgs,
+    clock: &AppClock,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let (collection, writer) = open_collection(settings, err, true)?;
+    let scope = scope(&collection.library, &args.scope)?;
+    let Some(mut writer) = writer else { return Ok(()) };
+    let now = clock.now();
+    let today = settings.rollover.study_day(now);
+    let keys = collection::keys_of(collection.library.cards_in_order(&scope));
+    let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
+    let defaults = Limits::default();
+    let limits = Limits {
+        new_per_day: args.new_per_day.or(config.new_per_day).unwrap_or(defaults.new_per_day),
+        reviews_per_day: args
+            .reviews_per_day
+            .or(config.reviews_per_day)
+            .unwrap_or(defaults.reviews_per_day),
+    };
+    let seed = args.seed.unwrap_or_else(|| today.to_epoch_days().unsigned_abs().into());
+    let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, limits, seed);
+    if queue.is_empty() {
+        let next = keys
+            .iter()
+            .filter_map(|k| collection.schedules.get(k))
+            .map(|s| s.due)
+            .filter(|d| *d > today)
+            .min();
+        match next {
+            Some(date) => writeln!(out, "Nothing to review today. The next card is due on {date}.")?,
+            None => writeln!(out, "Nothing to review today.")?,
+        }
+        return Ok(());
+    }
+    let schedules = queue
+        .due
+        .iter()
+        .chain(&queue.redrill)
+        .filter_map(|k| collection.schedules.get(k).map(|s| (k.clone(), *s)))
+        .collect();
+    let mut session = Session::new(queue, schedules, settings.rollover);
+    let (mut input, width) = repl_input()?;
+    let mut review = Review {
+        session: &mut session,
+        lookup: |k: &CardKey| collection.card(k),
+        width,
+        seed,
+        editor: Some(&mut repl::ExternalEditor),
+        edited: Vec::new(),
+    };
+    review.run(input.as_mut(), out, &mut writer, clock)?;
+    Ok(())
+}
