@@ -13,7 +13,7 @@ use crate::add::{Fields, Kind};
 use crate::cmd;
 use crate::collection::{self, Collection, Library, Scope, Settings};
 use crate::config::Config;
-use crate::deck::Problem;
+use crate::deck::{Origin, Problem, Rules, Source};
 use crate::log::{self, LogError};
 use crate::repl::{self, Clock};
 use crate::roadmap::Roadmap;
@@ -508,6 +508,25 @@ pub(crate) fn repl_input() -> io::Result<(Box<dyn repl::Input>, usize)> {
         };
         Ok((Box::new(repl::Piped(stdin.lock())), width))
     }
+}
+
+/// Writes a deck file (atomically) only if its new text checks as a deck; otherwise
+/// reports the problems and leaves the file as it was.
+pub(crate) fn write_checked_deck(path: &std::path::Path, text: &str, err: &mut dyn Write) -> Result<(), Error> {
+    let source = Source {
+        origin: Origin::File(path.to_path_buf()),
+        text: text.to_string(),
+    };
+    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
+        for problem in problems {
+            writeln!(err, "{problem}")?;
+        }
+        return Err(Error::EditBreaksDeck);
+    }
+    collection::write_atomic(path, text).map_err(|source| Error::File {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 pub(crate) fn unknown_deck(library: &Library, id: &str) -> Error {

@@ -5,8 +5,8 @@ use std::io::Write;
 use crate::add::Prompter;
 use crate::author;
 use crate::cli::*;
-use crate::collection::{self, Settings};
-use crate::deck::{CardKey, Origin, Rules, Source};
+use crate::collection::Settings;
+use crate::deck::{CardKey, Origin};
 use crate::repl::{self};
 
 pub(crate) fn add(settings: &Settings, args: &AddArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
@@ -77,20 +77,7 @@ pub(crate) fn add(settings: &Settings, args: &AddArgs, out: &mut dyn Write, err:
     })?;
     let edited = author::append_card(&text, &author::card_to_ron(&card, &author::card_indent(&text)))
         .map_err(|why| Error::BadCard(format!("{}: {why}", path.display())))?;
-    let source = Source {
-        origin: Origin::File(path.clone()),
-        text: edited.clone(),
-    };
-    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
-        for problem in problems {
-            writeln!(err, "{problem}")?;
-        }
-        return Err(Error::EditBreaksDeck);
-    }
-    collection::write_atomic(path, &edited).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
+    write_checked_deck(path, &edited, err)?;
     writeln!(out, "{}", CardKey::new(&deck.id, &card.id))?;
     Ok(())
 }

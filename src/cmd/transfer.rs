@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::cli::*;
 use crate::collection::{self, Settings};
-use crate::deck::{Origin, Rules, Source};
+use crate::deck::Origin;
 
 pub(crate) fn import(
     settings: &Settings,
@@ -67,21 +67,7 @@ pub(crate) fn import(
         .file_name()
         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
     let deck_text = interchange::deck_text(&args.deck, &title, &format!("Imported from {name}."), &imported.cards);
-    // The new file must check like any deck before it is written.
-    let source = Source {
-        origin: Origin::File(path.clone()),
-        text: deck_text.clone(),
-    };
-    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
-        for problem in problems {
-            writeln!(err, "{problem}")?;
-        }
-        return Err(Error::EditBreaksDeck);
-    }
-    collection::write_atomic(&path, &deck_text).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
+    write_checked_deck(&path, &deck_text, err)?;
     writeln!(
         out,
         "Imported {} card(s) into {} ({} line(s) skipped).",
