@@ -174,7 +174,8 @@ fn the_whole_transcript_of_a_piped_session() {
         "\n2\n\n5\n\n4\n",
     );
     assert_eq!(run.code, 0);
-    let legend = "  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect";
+    // The legend wraps between grades at 80 columns.
+    let legend = "  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·\n  4 hesitated · 5 perfect";
     let rule = "─".repeat(60);
     let expected = format!(
         "Enter shows the answer, then grade it 0–5. Type :help for commands.
@@ -1040,14 +1041,16 @@ fn a_seeded_quiz_asks_grades_and_reports_exactly_and_leaves_the_schedule_alone()
     let second = again.run(now, &full, script);
     assert_eq!(first.stdout, second.stdout, "the same seed gives the same quiz");
     // Two topics: both come before either comes twice. The typed card grades itself.
-    let expected = "A quiz of 3 question(s). Answer, then grade yourself 0–5 where recall cannot. :help lists commands.
+    let expected = "A quiz of 3 question(s). Answer, then grade yourself 0–5 where recall cannot.
+:help lists commands.
 
 ── question 1/3 · qz · ml.metrics ──────────────────────────────────────────────
   What is precision?
 1/3 › 
 
   TP / (TP + FP)
-  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect
+  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·
+  4 hesitated · 5 perfect
 grade › 1
 
 ── question 2/3 · qz · py.gil ──────────────────────────────────────────────────
@@ -1056,7 +1059,8 @@ answer · 2/3 › multiprocessing
   ✓ right
 
   multiprocessing
-  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect
+  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·
+  4 hesitated · 5 perfect
 grade [4] › 
 
 ── question 3/3 · qz · ml.metrics ──────────────────────────────────────────────
@@ -1064,7 +1068,8 @@ grade [4] ›
 3/3 › 
 
   TP / (TP + FN)
-  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard · 4 hesitated · 5 perfect
+  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·
+  4 hesitated · 5 perfect
 grade › 4
 
 Score: 2 of 3 (66%) in 0m 00s

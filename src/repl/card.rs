@@ -179,7 +179,10 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
         // An auto-graded result stands; the checklist proposes a grade otherwise.
         proposed = proposed.or(Some(ask::points_grade(covered.len(), card.points.len())));
     }
-    writeln!(out, "  {DIM}{}{DIM:#}", legend())?;
+    // The legend wraps between grades, never inside one, on a narrow terminal.
+    let legend_text = legend().replace(' ', "\u{a0}").replace("\u{a0}·\u{a0}", "\u{a0}· ");
+    let wrapped = render::layout(&legend_text, width, "  ").replace('\u{a0}', " ");
+    write!(out, "{DIM}{}{DIM:#}", wrapped)?;
     let grade_prompt = match proposed {
         Some(g) => format!("grade [{g}] › "),
         None => "grade › ".to_string(),

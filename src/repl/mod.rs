@@ -252,10 +252,8 @@ where
         let started = clock.now();
         let mut tokens: Vec<u64> = Vec::new();
         let mut answered: Vec<Record> = Vec::new();
-        writeln!(
-            out,
-            "Enter shows the answer, then grade it 0–5. Type :help for commands."
-        )?;
+        let intro = "Enter shows the answer, then grade it 0–5. Type :help for commands.";
+        write!(out, "{}", crate::render::layout(intro, self.width, ""))?;
         while let Some((key, phase)) = self.session.current() {
             let key = key.clone();
             let flow = self.one_card(&key, phase, input, out, journal, clock, &mut tokens, &mut answered)?;

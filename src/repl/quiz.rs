@@ -60,10 +60,10 @@ impl Quiz<'_> {
         let total = self.questions.len();
         let mut answers = Vec::new();
         let time_up = |clock: &dyn Clock| self.limit.is_some_and(|limit| clock.now() - started >= limit);
-        writeln!(
-            out,
+        let intro = format!(
             "A quiz of {total} question(s). Answer, then grade yourself 0–5 where recall cannot. :help lists commands."
-        )?;
+        );
+        write!(out, "{}", crate::render::layout(&intro, self.width, ""))?;
         let mut index = 0;
         while index < self.questions.len() {
             if time_up(clock) {
