@@ -1041,8 +1041,8 @@ fn a_seeded_quiz_asks_grades_and_reports_exactly_and_leaves_the_schedule_alone()
     let second = again.run(now, &full, script);
     assert_eq!(first.stdout, second.stdout, "the same seed gives the same quiz");
     // Two topics: both come before either comes twice. The typed card grades itself.
-    let expected = "A quiz of 3 question(s). Answer, then grade yourself 0–5 where recall cannot.
-:help lists commands.
+    let expected = "A quiz of 3 question(s). Answer, then grade yourself 0–5 where recall
+cannot. :help lists commands.
 
 ── question 1/3 · qz · ml.metrics ──────────────────────────────────────────────
   What is precision?
