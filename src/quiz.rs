@@ -212,8 +212,9 @@ fn bar(score: Score) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+/// The first non-empty line of card text, escaped: deck files are untrusted text.
+fn first_line(text: &str) -> String {
+    crate::render::escape_controls(text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim())
 }
 
 /// The report: in the terminal (`markdown` false) or as Markdown.
@@ -252,7 +253,8 @@ pub fn report(record: &QuizRecord, markdown: bool, out: &mut dyn Write) -> io::R
         for (name, s) in groups {
             writeln!(
                 out,
-                "{m}{name:<18} {} {:>3}%  {}/{}",
+                "{m}{:<18} {} {:>3}%  {}/{}",
+                crate::render::escape_controls(name),
                 bar(s),
                 s.percent(),
                 s.hits,
@@ -296,6 +298,7 @@ pub fn report(record: &QuizRecord, markdown: bool, out: &mut dyn Write) -> io::R
         // Cards without a topic are grouped by their deck, which names the review.
         let deck_only = answers.iter().any(|a| a.topic == topic && a.deck == topic);
         let flag = if deck_only { "deck" } else { "topic" };
+        let topic = crate::render::escape_controls(topic);
         writeln!(out, "{m}{topic} ({}%): `recall review --{flag} {topic}`", s.percent())?;
     }
     Ok(())

@@ -1324,3 +1324,26 @@ fn plan_draws_the_roadmap_with_progress_on_a_known_log() {
         "every topic is populated"
     );
 }
+
+#[test]
+fn control_characters_in_topics_and_quiz_reports_are_shown_escaped() {
+    let user = User::new();
+    user.deck(
+        "evil.ron",
+        "Deck(id: \"evil\", title: \"T\\u{1b}[2J\", cards: [Basic(id: \"x\", topic: \"t\\u{1b}]0;x\\u{7}\", front: \"Q\\u{1b}[31m?\", back: \"A\\u{1b}[0m\")])",
+    );
+    let now = "2026-11-24T09:00:00+00:00";
+    for args in [
+        &["review", "--deck", "evil"][..],
+        &["quiz", "--deck", "evil", "--seed", "1"][..],
+        &["card", "evil/x"][..],
+    ] {
+        let run = user.run(now, args, "\n1\n");
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}'),
+            "{args:?}: raw control characters"
+        );
+        assert!(run.stdout.contains("\\u{1b}"), "{args:?}: {}", run.stdout);
+    }
+}

@@ -94,7 +94,10 @@ pub(crate) fn card(
     writeln!(
         out,
         "{}  ({}{topic}, {}:{})",
-        report.key, deck.title, deck.origin, card.line
+        report.key,
+        crate::render::escape_controls(&deck.title),
+        deck.origin,
+        card.line
     )?;
     writeln!(out, "Q:")?;
     write!(out, "{}", crate::render::layout(report.front, 80, "  "))?;

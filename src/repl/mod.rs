@@ -298,7 +298,12 @@ where
             return Ok(Flow::Next);
         };
         let shown_at = clock.now();
-        let topic = card.topic.as_deref().map(|t| format!(" · {t}")).unwrap_or_default();
+        // Topics in a user's deck are free text: shown escaped like all card text.
+        let topic = card
+            .topic
+            .as_deref()
+            .map(|t| format!(" · {}", crate::render::escape_controls(t)))
+            .unwrap_or_default();
         let kind = match card.content {
             Content::Basic { .. } => String::new(),
             _ => format!(" · {}", card.content.kind()),

@@ -82,7 +82,12 @@ impl Quiz<'_> {
             let showing = Showing {
                 key: &q.key,
                 card: q.card,
-                header: format!("── question {}/{total} · {} · {} ", index + 1, q.deck, q.topic),
+                header: format!(
+                    "── question {}/{total} · {} · {} ",
+                    index + 1,
+                    q.deck,
+                    crate::render::escape_controls(&q.topic)
+                ),
                 status: &status,
                 commands: COMMANDS,
                 seed: self.seed ^ index as u64,
