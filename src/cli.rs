@@ -66,6 +66,15 @@ pub enum Command {
     /// Work with deck files
     #[command(subcommand)]
     Deck(DeckCommand),
+    /// Print a shell completion script, e.g. `recall completions bash > ~/.local/share/bash-completion/completions/recall`
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -538,6 +547,13 @@ pub(crate) fn unknown_deck(library: &Library, id: &str) -> Error {
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
+    if let Command::Completions(args) = &cli.command {
+        // Needs no settings, so it works before anything is set up (even with a
+        // broken config file).
+        let mut command = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(args.shell, &mut command, "recall", &mut io::stdout());
+        return Ok(());
+    }
     let (settings, config) = settings(&cli.global)?;
     let clock = AppClock::from_env()?;
     // Colour only where it can be seen: anstream drops the styles when stdout is not a
@@ -555,6 +571,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Quiz(args) => cmd::quiz::quiz(&settings, &config, &args, &clock, &mut out, &mut err),
         Command::Import(args) => cmd::transfer::import(&settings, &args, &mut out, &mut err),
         Command::Export(args) => cmd::transfer::export(&settings, &args, &mut out, &mut err),
+        // Answered above, before settings are read.
+        Command::Completions(_) => Ok(()),
     }
 }
 

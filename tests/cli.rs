@@ -1347,3 +1347,13 @@ fn control_characters_in_topics_and_quiz_reports_are_shown_escaped() {
         assert!(run.stdout.contains("\\u{1b}"), "{args:?}: {}", run.stdout);
     }
 }
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    let user = User::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = user.run("2026-11-24T09:00:00+00:00", &["completions", shell], "");
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("review") && run.stdout.contains("quiz"), "{shell}");
+    }
+}
