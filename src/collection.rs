@@ -263,11 +263,6 @@ pub struct Collection {
 }
 
 impl Collection {
-    pub fn new(library: Library, records: Vec<Record>, rollover: Rollover) -> Collection {
-        let schedules = replay(&records, rollover);
-        Collection::with_schedules(library, records, schedules)
-    }
-
     /// Loads the decks while another thread reads the log (with `read_log`) and
     /// replays it: the two are independent, and at 100,000 cards and a million
     /// reviews each takes a few hundred milliseconds. `read_log` returns what the

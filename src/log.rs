@@ -245,10 +245,6 @@ impl Writer {
         Ok((writer, parsed))
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Appends a record and syncs it to disk. Returns the log's length before the
     /// append: passing it to [`Writer::truncate_to`] takes the record back.
     pub fn append(&mut self, record: &Record) -> Result<u64, LogError> {
