@@ -63,6 +63,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Show the roadmap's stages, sections and topics with your progress through each
     Plan(PlanArgs),
+    /// Take cards out of your reviews until you bring them back
+    Suspend(HoldArgs),
+    /// Bring suspended cards (leeches too) back into your reviews
+    Unsuspend(HoldArgs),
+    /// List suspended cards, leeches and the cards buried today
+    Suspended(SuspendedArgs),
     /// Work with deck files
     #[command(subcommand)]
     Deck(DeckCommand),
@@ -283,6 +289,20 @@ pub struct ReviewArgs {
     /// Seed for the order of cards due on the same day [default: the date]
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct HoldArgs {
+    /// Cards as DECK/CARD (every side of the card) or DECK/CARD:rev, DECK/CARD:c2 (one side)
+    #[arg(required = true, value_name = "KEY")]
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SuspendedArgs {
+    /// Print JSON for scripts: key, hold (suspended, leech, buried), since, failures, front
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -562,8 +582,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let mut err = io::stderr();
     match cli.command {
         Command::Review(args) => cmd::review::review(&settings, &config, &args, &clock, &mut out, &mut err),
-        Command::Card(args) => cmd::card::card(&settings, &args, &mut out, &mut err),
+        Command::Card(args) => cmd::card::card(&settings, &args, &clock, &mut out, &mut err),
         Command::Plan(args) => cmd::plan::plan(&settings, &args, &mut out, &mut err),
+        Command::Suspend(args) => cmd::hold::set(&settings, &args.keys, true, &clock, &mut out, &mut err),
+        Command::Unsuspend(args) => cmd::hold::set(&settings, &args.keys, false, &clock, &mut out, &mut err),
+        Command::Suspended(args) => cmd::hold::list(&settings, args.json, &clock, &mut out, &mut err),
         Command::Deck(DeckCommand::Check(args)) => cmd::deck::check(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::Fmt(args)) => cmd::deck::fmt_decks(&settings, &args, &mut out, &mut err),
         Command::Deck(DeckCommand::New(args)) => cmd::deck::new_deck(&settings, &args, &mut out, &mut err),

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::deck::{self, Card, CardKey, Deck, Origin, Problem, Rules, Source};
-use crate::log::{self, Record};
+use crate::log::{self, Mark, Record};
 use crate::roadmap::Roadmap;
 use crate::sched::{CardSchedule, Rollover, replay};
 
@@ -258,6 +258,8 @@ pub fn keys_of<'a>(cards: impl IntoIterator<Item = (&'a Deck, &'a Card)>) -> Vec
 pub struct Collection {
     pub library: Library,
     pub records: Vec<Record>,
+    /// Buries and suspensions, in log order.
+    pub marks: Vec<Mark>,
     pub schedules: HashMap<CardKey, CardSchedule>,
     index: HashMap<CardKey, (usize, usize)>,
 }
@@ -289,13 +291,18 @@ impl Collection {
             Err(panic) => std::panic::resume_unwind(panic),
         };
         Ok((
-            Collection::with_schedules(library, parsed.records, schedules),
+            Collection::with_schedules(library, parsed.records, parsed.marks, schedules),
             t,
             parsed.warnings,
         ))
     }
 
-    fn with_schedules(library: Library, records: Vec<Record>, schedules: HashMap<CardKey, CardSchedule>) -> Collection {
+    fn with_schedules(
+        library: Library,
+        records: Vec<Record>,
+        marks: Vec<Mark>,
+        schedules: HashMap<CardKey, CardSchedule>,
+    ) -> Collection {
         let mut index = HashMap::new();
         for (d, deck) in library.decks.iter().enumerate() {
             for (c, card) in deck.cards.iter().enumerate() {
@@ -307,6 +314,7 @@ impl Collection {
         Collection {
             library,
             records,
+            marks,
             schedules,
             index,
         }

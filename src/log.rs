@@ -9,6 +9,11 @@
 //!
 //! (fields separated by tabs, shown here as →: time with its UTC offset, card key, grade, answer time in milliseconds, and
 //! `review` for the day's first, scheduling answer or `redrill` for a same-day repeat).
+//!
+//! What a learner says about a card besides answering it is a mark, a line of three
+//! fields: `2026-11-24T09:16:40+01:00→ml/f1-formula→bury` (also `suspend`, `unsuspend`,
+//! and `leech` for the suspension recall makes itself when a card reaches
+//! [`crate::sched::LEECH_LAPSES`] failures).
 //! Every card's schedule is the replay of this file through SM-2, so undo is removing
 //! the last line, and nothing else on disk can disagree with it.
 //!
@@ -125,10 +130,72 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> LogError + '_ {
     }
 }
 
+/// What a mark does to its card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Not shown again until the next study day.
+    Bury,
+    /// Not shown at all until unsuspended.
+    Suspend,
+    /// Suspended by recall because the card keeps being failed.
+    Leech,
+    /// Back in the reviews.
+    Unsuspend,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Bury => "bury",
+            Action::Suspend => "suspend",
+            Action::Leech => "leech",
+            Action::Unsuspend => "unsuspend",
+        }
+    }
+}
+
+/// A card buried, suspended or brought back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub at: DateTime<FixedOffset>,
+    pub card: CardKey,
+    pub action: Action,
+}
+
+impl Mark {
+    pub fn to_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\n",
+            self.at.to_rfc3339_opts(SecondsFormat::Secs, false),
+            self.card,
+            self.action.as_str()
+        )
+    }
+
+    pub fn parse_line(line: &str) -> Result<Mark, String> {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [at, card, action] = fields[..] else {
+            return Err(format!("a mark has 3 fields, not {}", fields.len()));
+        };
+        let at = DateTime::parse_from_rfc3339(at).map_err(|e| format!("bad time {at:?}: {e}"))?;
+        let card = CardKey::parse(card).ok_or_else(|| format!("bad card key {card:?}"))?;
+        let action = match action {
+            "bury" => Action::Bury,
+            "suspend" => Action::Suspend,
+            "leech" => Action::Leech,
+            "unsuspend" => Action::Unsuspend,
+            other => return Err(format!("bad mark {other:?}")),
+        };
+        Ok(Mark { at, card, action })
+    }
+}
+
 /// The records of a log, and what was wrong with its text.
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub records: Vec<Record>,
+    /// Buries, suspensions and their reversal, in the order they were made.
+    pub marks: Vec<Mark>,
     /// Human-readable warnings: unreadable lines (kept in the file, skipped) and a torn
     /// last line.
     pub warnings: Vec<String>,
@@ -160,8 +227,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, LogError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        match Record::parse_line(line) {
-            Ok(record) => parsed.records.push(record),
+        // Answers have five fields, marks three.
+        let read = if line.matches('\t').count() == 2 {
+            Mark::parse_line(line).map(|mark| parsed.marks.push(mark))
+        } else {
+            Record::parse_line(line).map(|record| parsed.records.push(record))
+        };
+        match read {
+            Ok(()) => {}
             Err(why) => parsed.warnings.push(format!(
                 "review log {}:{}: unreadable record skipped ({why}); the line is left in the file",
                 path.display(),
@@ -248,8 +321,17 @@ impl Writer {
     /// Appends a record and syncs it to disk. Returns the log's length before the
     /// append: passing it to [`Writer::truncate_to`] takes the record back.
     pub fn append(&mut self, record: &Record) -> Result<u64, LogError> {
+        self.append_line(&record.to_line())
+    }
+
+    /// Appends a mark durably, like [`Writer::append`].
+    pub fn append_mark(&mut self, mark: &Mark) -> Result<u64, LogError> {
+        self.append_line(&mark.to_line())
+    }
+
+    fn append_line(&mut self, line: &str) -> Result<u64, LogError> {
         let before = self.len;
-        if let Err(e) = self.write_durably(record.to_line().as_bytes()) {
+        if let Err(e) = self.write_durably(line.as_bytes()) {
             // Leave no partial line behind a failed write (a full disk, say).
             let _ = self.truncate_to(before);
             return Err(e);
@@ -306,6 +388,26 @@ mod tests {
         assert_eq!(parsed.complete_len, text.len() - "2026-11-24T09:16".len());
         assert_eq!(parsed.warnings.len(), 1);
         assert!(parsed.warnings[0].contains("r.log:3"), "{:?}", parsed.warnings);
+    }
+
+    #[test]
+    fn marks_round_trip_and_sit_beside_answers() {
+        let mark = Mark {
+            at: DateTime::parse_from_rfc3339("2026-11-24T09:16:40+01:00").expect("time"),
+            card: CardKey::parse("ml/f1:c2").expect("key"),
+            action: Action::Leech,
+        };
+        assert_eq!(mark.to_line(), "2026-11-24T09:16:40+01:00\tml/f1:c2\tleech\n");
+        let text = format!(
+            "{HEADER}\n{}{}2026-11-24T09:17:00+01:00\td/a\tforget\n",
+            record("2026-11-24T09:15:02+01:00", "ml/f1", 4).to_line(),
+            mark.to_line()
+        );
+        let parsed = parse(Path::new("r.log"), &text).expect("v1");
+        assert_eq!(parsed.records.len(), 1);
+        assert_eq!(parsed.marks, [mark]);
+        assert_eq!(parsed.warnings.len(), 1);
+        assert!(parsed.warnings[0].contains("r.log:4") && parsed.warnings[0].contains("forget"));
     }
 
     #[test]

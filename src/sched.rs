@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
 use crate::deck::CardKey;
-use crate::log::{AnswerKind, Record};
+use crate::log::{Action, AnswerKind, Mark, Record};
 use crate::sm2::{Grade, Sm2};
 
 /// The hour at which a new study day begins, 0–23 (default 4, so a late-night session
@@ -110,6 +110,78 @@ pub fn replay<'a>(records: impl IntoIterator<Item = &'a Record>, rollover: Rollo
         }
     }
     schedules
+}
+
+/// A card failed this many times is a leech: it is flagged and suspended, since more
+/// repetitions of a card that does not stick cost time better spent rewriting it.
+pub const LEECH_LAPSES: u32 = 8;
+
+/// Whether a scheduling answer that brought a card to `lapses` failures suspends it
+/// as a leech: at the threshold and, for a card brought back, every half threshold
+/// after it (8, 12, 16, …), as Anki does.
+pub fn suspends_as_leech(lapses: u32) -> bool {
+    lapses >= LEECH_LAPSES && (lapses - LEECH_LAPSES).is_multiple_of(LEECH_LAPSES / 2)
+}
+
+/// Why a card is out of the reviews.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    Buried,
+    Suspended,
+    /// Suspended by recall as a leech.
+    Leech,
+}
+
+impl Hold {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hold::Buried => "buried",
+            Hold::Suspended => "suspended",
+            Hold::Leech => "leech",
+        }
+    }
+}
+
+/// The cards the marks of the log keep out of a study day's reviews.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holds(HashMap<CardKey, Hold>);
+
+impl Holds {
+    /// Suspensions stand until an unsuspend; a bury lasts for the study day it was made.
+    pub fn of(marks: &[Mark], today: NaiveDate, rollover: Rollover) -> Holds {
+        let mut holds = HashMap::new();
+        for mark in marks {
+            match mark.action {
+                Action::Suspend => {
+                    holds.insert(mark.card.clone(), Hold::Suspended);
+                }
+                Action::Leech => {
+                    holds.insert(mark.card.clone(), Hold::Leech);
+                }
+                Action::Unsuspend => {
+                    holds.remove(&mark.card);
+                }
+                Action::Bury if rollover.study_day(mark.at) == today => {
+                    holds.entry(mark.card.clone()).or_insert(Hold::Buried);
+                }
+                Action::Bury => {}
+            }
+        }
+        Holds(holds)
+    }
+
+    pub fn get(&self, key: &CardKey) -> Option<Hold> {
+        self.0.get(key).copied()
+    }
+
+    pub fn contains(&self, key: &CardKey) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// Suspended cards (leeches included), not the ones only buried for the day.
+    pub fn suspended(&self) -> impl Iterator<Item = (&CardKey, Hold)> {
+        self.0.iter().filter(|(_, h)| **h != Hold::Buried).map(|(k, h)| (k, *h))
+    }
 }
 
 /// What the log says about one study day.
@@ -303,6 +375,44 @@ mod tests {
         assert_eq!(s.sm2.ease.to_string(), "2.18");
         assert_eq!(s.due, date("2026-11-09"));
         assert_eq!(s.first_day, date("2026-11-01"));
+    }
+
+    fn mark(time: &str, card: &str, action: Action) -> Mark {
+        Mark {
+            at: at(time),
+            card: key(card),
+            action,
+        }
+    }
+
+    #[test]
+    fn leeches_are_suspended_at_eight_failures_and_every_four_after() {
+        let at: Vec<u32> = (0..=20).filter(|&n| suspends_as_leech(n)).collect();
+        assert_eq!(at, [8, 12, 16, 20]);
+    }
+
+    #[test]
+    fn suspensions_last_until_unsuspended_and_a_bury_for_its_day() {
+        let marks = [
+            mark("2026-11-03T09:00:00+00:00", "d/a", Action::Suspend),
+            mark("2026-11-03T09:00:00+00:00", "d/b", Action::Leech),
+            mark("2026-11-04T09:00:00+00:00", "d/b", Action::Unsuspend),
+            mark("2026-11-04T10:00:00+00:00", "d/c", Action::Bury),
+            mark("2026-11-05T03:00:00+00:00", "d/d", Action::Bury),
+            mark("2026-11-05T03:30:00+00:00", "d/a", Action::Bury),
+        ];
+        let today = Holds::of(&marks, date("2026-11-04"), Rollover::DEFAULT);
+        assert_eq!(today.get(&key("d/a")), Some(Hold::Suspended));
+        assert_eq!(today.get(&key("d/b")), None);
+        assert_eq!(today.get(&key("d/c")), Some(Hold::Buried));
+        // 03:00 is still the 4th's study day with the rollover at 04:00.
+        assert_eq!(today.get(&key("d/d")), Some(Hold::Buried));
+        assert_eq!(today.suspended().count(), 1);
+        let tomorrow = Holds::of(&marks, date("2026-11-05"), Rollover::DEFAULT);
+        assert_eq!(tomorrow.get(&key("d/c")), None);
+        assert_eq!(tomorrow.get(&key("d/a")), Some(Hold::Suspended));
+        let leech = Holds::of(&marks[..2], date("2026-11-04"), Rollover::DEFAULT);
+        assert_eq!(leech.get(&key("d/b")), Some(Hold::Leech));
     }
 
     #[test]

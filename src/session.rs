@@ -4,15 +4,17 @@
 //! returns. The first answer of the study day to a card moves its schedule (SM-2); a
 //! card graded below 4 comes back at the end of the session until it scores at least
 //! 4 (SM-2 step 7), and those repeats are logged as re-drills that change nothing.
-//! Undo takes back exactly the last step.
+//! A card failed [`crate::sched::LEECH_LAPSES`] times leaves the session suspended as
+//! a leech; a learner may also bury a card (until tomorrow) or suspend it. Undo takes
+//! back exactly the last step.
 
 use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
 use crate::deck::CardKey;
-use crate::log::{AnswerKind, Record};
-use crate::sched::{CardSchedule, DayQueue, Rollover};
+use crate::log::{Action, AnswerKind, Mark, Record};
+use crate::sched::{CardSchedule, DayQueue, Rollover, suspends_as_leech};
 use crate::sm2::Grade;
 
 /// Why a card is in the session.
@@ -48,6 +50,9 @@ pub struct Answered {
     pub schedule: Option<CardSchedule>,
     /// Whether the card comes back later in this session.
     pub redrill: bool,
+    /// The leech mark to append after the record, when this failure made the card a
+    /// leech: it leaves the session suspended.
+    pub leech: Option<Mark>,
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +66,10 @@ enum Step {
     Skip {
         entry: Entry,
     },
+    Mark {
+        entry: Entry,
+        mark: Mark,
+    },
 }
 
 /// What an undo took back.
@@ -69,6 +78,8 @@ pub enum Undone {
     /// An answer: its record must be removed from the log.
     Answer(Record),
     Skip(CardKey),
+    /// A bury or suspension: its mark must be removed from the log.
+    Mark(Mark),
 }
 
 /// Counts shown in the prompt.
@@ -155,7 +166,14 @@ impl Session {
         if let Some(s) = schedule {
             self.schedules.insert(entry.key.clone(), s);
         }
-        let requeued = grade.needs_redrill();
+        let leech = schedule
+            .filter(|s| s.sm2.lapses > previous.map_or(0, |p| p.sm2.lapses) && suspends_as_leech(s.sm2.lapses))
+            .map(|_| Mark {
+                at,
+                card: entry.key.clone(),
+                action: Action::Leech,
+            });
+        let requeued = grade.needs_redrill() && leech.is_none();
         if requeued {
             self.redrill.push_back(Entry {
                 key: entry.key.clone(),
@@ -183,7 +201,32 @@ impl Session {
             record,
             schedule,
             redrill: requeued,
+            leech,
         })
+    }
+
+    /// Buries the current card until the next study day. Returns the mark to log.
+    pub fn bury(&mut self, at: DateTime<FixedOffset>) -> Option<Mark> {
+        self.mark(at, Action::Bury)
+    }
+
+    /// Suspends the current card. Returns the mark to log.
+    pub fn suspend(&mut self, at: DateTime<FixedOffset>) -> Option<Mark> {
+        self.mark(at, Action::Suspend)
+    }
+
+    fn mark(&mut self, at: DateTime<FixedOffset>, action: Action) -> Option<Mark> {
+        let entry = self.pop()?;
+        let mark = Mark {
+            at,
+            card: entry.key.clone(),
+            action,
+        };
+        self.steps.push(Step::Mark {
+            entry,
+            mark: mark.clone(),
+        });
+        Some(mark)
     }
 
     /// Leaves the current card for another session. `None` when the session is over.
@@ -218,6 +261,10 @@ impl Session {
                 let key = entry.key.clone();
                 self.push_front(entry);
                 Some(Undone::Skip(key))
+            }
+            Step::Mark { entry, mark } => {
+                self.push_front(entry);
+                Some(Undone::Mark(mark))
             }
         }
     }
@@ -306,6 +353,59 @@ mod tests {
     }
 
     #[test]
+    fn the_eighth_failure_suspends_a_leech_and_undo_brings_it_back() {
+        let k = key("d/a");
+        let mut schedule = None;
+        for day in 1..=7 {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
+            schedule = Some(CardSchedule::answer(schedule, g(1), day));
+        }
+        let queue = DayQueue {
+            due: vec![k.clone(), key("d/b")],
+            new: vec![],
+            redrill: vec![],
+        };
+        let mut s = Session::new(
+            queue,
+            HashMap::from([(k.clone(), schedule.expect("s"))]),
+            Rollover::DEFAULT,
+        );
+        let done = s.answer(g(2), at(0), 10).expect("a");
+        assert_eq!(done.schedule.map(|s| s.sm2.lapses), Some(8));
+        assert_eq!(
+            done.leech,
+            Some(Mark {
+                at: at(0),
+                card: k.clone(),
+                action: Action::Leech
+            })
+        );
+        // Suspended, so not re-drilled.
+        assert!(!done.redrill);
+        assert_eq!(s.remaining().total(), 1);
+        s.undo().expect("undo");
+        assert_eq!(s.current(), Some((&k, Phase::Due)));
+        // A pass on the eighth answer is no leech.
+        let done = s.answer(g(4), at(1), 10).expect("a");
+        assert_eq!(done.leech, None);
+    }
+
+    #[test]
+    fn bury_and_suspend_take_the_card_out_and_undo_puts_it_back() {
+        let mut s = session(&["d/a", "d/b"]);
+        let mark = s.bury(at(0)).expect("bury");
+        assert_eq!((mark.card.clone(), mark.action), (key("d/a"), Action::Bury));
+        assert_eq!(s.current(), Some((&key("d/b"), Phase::New)));
+        let mark = s.suspend(at(1)).expect("suspend");
+        assert_eq!((mark.card.clone(), mark.action), (key("d/b"), Action::Suspend));
+        assert!(s.is_done());
+        assert!(matches!(s.undo(), Some(Undone::Mark(m)) if m.action == Action::Suspend));
+        assert_eq!(s.current(), Some((&key("d/b"), Phase::New)));
+        assert!(matches!(s.undo(), Some(Undone::Mark(m)) if m.action == Action::Bury));
+        assert_eq!(s.current(), Some((&key("d/a"), Phase::New)));
+    }
+
+    #[test]
     fn undo_of_a_redrill_answer_keeps_it_a_redrill() {
         let mut s = session(&["d/a"]);
         s.answer(g(0), at(0), 10).expect("a");
@@ -331,24 +431,28 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
-        /// Whatever a learner does in a session (answers, skips, undos), the schedules
-        /// the session ends with are exactly what replaying its log gives.
+        /// Whatever a learner does in a session (answers, skips, buries, suspensions,
+        /// undos), the schedules the session ends with are exactly what replaying its
+        /// log gives, and no card marked in the log is still waiting in the session.
         #[test]
-        fn the_session_agrees_with_replay_of_its_log(actions in proptest::collection::vec(0u8..8, 0..60)) {
+        fn the_session_agrees_with_replay_of_its_log(actions in proptest::collection::vec(0u8..10, 0..60)) {
             let keys: Vec<CardKey> = (0..5).map(|i| CardKey::new("d", &format!("c{i}"))).collect();
             let queue = DayQueue { due: vec![], new: keys.clone(), redrill: vec![] };
             let mut session = Session::new(queue, HashMap::new(), Rollover::DEFAULT);
             let mut log: Vec<Record> = Vec::new();
+            let mut marks: Vec<Mark> = Vec::new();
             for (minute, action) in actions.into_iter().enumerate() {
                 let at = DateTime::parse_from_rfc3339("2026-11-24T09:00:00+00:00").expect("time")
                     + chrono::TimeDelta::minutes(minute as i64);
                 match action {
                     6 => { session.skip(); }
-                    7 => {
-                        if let Some(Undone::Answer(r)) = session.undo() {
-                            prop_assert_eq!(log.pop(), Some(r));
-                        }
-                    }
+                    7 => match session.undo() {
+                        Some(Undone::Answer(r)) => prop_assert_eq!(log.pop(), Some(r)),
+                        Some(Undone::Mark(m)) => prop_assert_eq!(marks.pop(), Some(m)),
+                        _ => {}
+                    },
+                    8 => marks.extend(session.bury(at)),
+                    9 => marks.extend(session.suspend(at)),
                     grade => {
                         if let Some(done) = session.answer(Grade::new(grade).expect("grade"), at, 0) {
                             log.push(done.record);
@@ -359,6 +463,10 @@ mod properties {
             let replayed = replay(&log, Rollover::DEFAULT);
             for key in &keys {
                 prop_assert_eq!(replayed.get(key).copied(), session.schedule(key));
+            }
+            while let Some((key, _)) = session.current() {
+                prop_assert!(!marks.iter().any(|m| &m.card == key), "{} is marked yet still shown", key);
+                session.skip();
             }
         }
     }

@@ -268,6 +268,139 @@ fn a_pending_redrill_carries_over_to_the_next_session_of_the_day() {
 }
 
 #[test]
+fn bury_lasts_until_tomorrow_and_suspend_until_unsuspend() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let review = ["review", "--deck", "two"];
+    let run = user.run("2026-11-24T09:00:00+00:00", &review, ":bury\n:suspend\n");
+    assert!(run.stdout.contains("Buried two/a until tomorrow."), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Suspended two/b; `recall unsuspend two/b`"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        user.log_lines()[1..],
+        [
+            "2026-11-24T09:00:00+00:00\ttwo/a\tbury",
+            "2026-11-24T09:00:00+00:00\ttwo/b\tsuspend"
+        ]
+    );
+    let listed = user.run("2026-11-24T12:00:00+00:00", &["suspended"], "");
+    assert!(listed.stdout.starts_with("buried    two/a"), "{}", listed.stdout);
+    assert!(listed.stdout.contains("\nsuspended two/b"), "{}", listed.stdout);
+    let run = user.run("2026-11-24T12:00:00+00:00", &review, "");
+    assert_eq!(
+        run.stdout,
+        "Nothing to review today.\n(2 card(s) buried or suspended; `recall suspended` lists them.)\n"
+    );
+    // The next study day the buried card is back; the suspended one is not.
+    let run = user.run("2026-11-25T09:00:00+00:00", &review, "\n5\n");
+    assert!(run.stdout.contains("0 due · 1 new · 1 left"), "{}", run.stdout);
+    assert!(run.stdout.contains("Question A"), "{}", run.stdout);
+    let card = user.card_json("2026-11-25T09:00:00+00:00", "two/b");
+    assert_eq!(card["hold"], "suspended");
+    let back = user.run("2026-11-25T10:00:00+00:00", &["unsuspend", "two/b"], "");
+    assert_eq!(
+        (back.code, back.stdout.as_str()),
+        (0, "two/b is back in your reviews.\n")
+    );
+    let again = user.run("2026-11-25T10:00:00+00:00", &["unsuspend", "two/b"], "");
+    assert_eq!(again.stdout, "two/b is not suspended.\n");
+    let run = user.run("2026-11-25T10:00:00+00:00", &review, "\n4\n");
+    assert!(run.stdout.contains("Question B"), "{}", run.stdout);
+}
+
+#[test]
+fn undo_takes_back_a_bury_in_the_log_too() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["review", "--deck", "two"],
+        ":bury\n:undo\n\n5\n:quit\n",
+    );
+    assert!(run.stdout.contains("Took back the burying of two/a."), "{}", run.stdout);
+    assert_eq!(
+        user.log_lines()[1..],
+        ["2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"]
+    );
+}
+
+#[test]
+fn a_card_failed_eight_times_is_suspended_as_a_leech() {
+    let user = User::new();
+    user.deck("mine.ron", ONE_CARD);
+    // A failure a day: each one schedules the card for the next day (and is re-drilled
+    // to a 4 the same day, which does not count).
+    for day in 1..=7 {
+        let now = format!("2026-11-{day:02}T09:00:00+00:00");
+        let run = user.run(&now, &["review", "--deck", "mine"], "\n1\n\n4\n");
+        assert!(!run.stdout.contains("leech"), "day {day}: {}", run.stdout);
+    }
+    let run = user.run("2026-11-08T09:00:00+00:00", &["review", "--deck", "mine"], "\n1\n\n4\n");
+    assert!(
+        run.stdout
+            .contains("This card has now been failed 8 times: it is a leech, and is suspended"),
+        "{}",
+        run.stdout
+    );
+    // Suspended, so not re-drilled: the session ended after the one answer.
+    assert!(run.stdout.contains("Session over: 1 card, 1 answers"), "{}", run.stdout);
+    assert_eq!(
+        user.log_lines().last().map(String::as_str),
+        Some("2026-11-08T09:00:00+00:00\tmine/gil\tleech")
+    );
+    let listed = user.run("2026-11-09T09:00:00+00:00", &["suspended"], "");
+    assert!(
+        listed
+            .stdout
+            .starts_with("leech     mine/gil  since 2026-11-08 · failed 8×"),
+        "{}",
+        listed.stdout
+    );
+    let run = user.run("2026-11-09T09:00:00+00:00", &["review", "--deck", "mine"], "");
+    assert!(run.stdout.starts_with("Nothing to review today."), "{}", run.stdout);
+    let card = user.card_json("2026-11-09T09:00:00+00:00", "mine/gil");
+    assert_eq!(
+        (card["hold"].as_str(), card["lapses"].as_u64()),
+        (Some("leech"), Some(8))
+    );
+    user.run("2026-11-09T09:00:00+00:00", &["unsuspend", "mine/gil"], "");
+    let run = user.run("2026-11-09T09:00:00+00:00", &["review", "--deck", "mine"], "\n5\n");
+    assert!(run.stdout.contains("1 due · 0 new · 1 left"), "{}", run.stdout);
+}
+
+#[test]
+fn suspend_names_whole_cards_or_one_side_and_checks_every_name_first() {
+    let user = User::new();
+    let now = "2026-11-24T09:00:00+00:00";
+    let run = user.run(now, &["suspend", "cs/big-o-meaning", "cs/no-such-card"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("no card cs/no-such-card"), "{}", run.stderr);
+    // Nothing is written when one name is wrong.
+    assert_eq!(user.log_lines(), ["# recall review log v1"]);
+    let run = user.run(now, &["suspend", "bad key"], "");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    user.deck(
+        "rev.ron",
+        r#"Deck(id: "rev", title: "Rev", cards: [
+            Reversible(id: "r", front: "Kafka", back: "a distributed log"),
+            Cloze(id: "c", text: "{{c1::Precision}} and {{c2::recall}}"),
+        ])"#,
+    );
+    let run = user.run(now, &["suspend", "rev/r", "rev/c:c2"], "");
+    assert_eq!(
+        run.stdout, "Suspended rev/r.\nSuspended rev/r:rev.\nSuspended rev/c:c2.\n",
+        "{}",
+        run.stderr
+    );
+    let run = user.run(now, &["review", "--deck", "rev"], "\n5\n");
+    assert!(run.stdout.contains("0 due · 1 new · 1 left"), "{}", run.stdout);
+    assert!(run.stdout.contains("[…] and recall"), "{}", run.stdout);
+}
+
+#[test]
 fn the_new_card_limit_counts_what_was_already_seen_today() {
     let user = User::new();
     user.deck("two.ron", TWO_CARDS);

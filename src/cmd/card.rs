@@ -22,6 +22,8 @@ struct CardReport<'a> {
     interval_days: u32,
     due: Option<String>,
     lapses: u32,
+    /// `suspended`, `leech` or `buried` (today), or null.
+    hold: Option<&'static str>,
     reviews: Vec<ReviewReport>,
 }
 
@@ -36,6 +38,7 @@ struct ReviewReport {
 pub(crate) fn card(
     settings: &Settings,
     args: &CardArgs,
+    clock: &AppClock,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -74,6 +77,12 @@ pub(crate) fn card(
         interval_days: sm2.interval,
         due: schedule.map(|s| s.due.to_string()),
         lapses: sm2.lapses,
+        hold: {
+            let today = settings.rollover.study_day(crate::repl::Clock::now(clock));
+            crate::sched::Holds::of(&collection.marks, today, settings.rollover)
+                .get(&key)
+                .map(|h| h.as_str())
+        },
         reviews: collection
             .records
             .iter()
@@ -110,6 +119,16 @@ pub(crate) fn card(
             sm2.repetitions, sm2.ease, sm2.interval, sm2.lapses
         )?,
         None => writeln!(out, "Schedule: new (never answered)")?,
+    }
+    match report.hold {
+        Some("buried") => writeln!(out, "Buried until tomorrow.")?,
+        Some("leech") => writeln!(
+            out,
+            "Suspended as a leech (failed {} times); `recall unsuspend {}` brings it back.",
+            sm2.lapses, report.key
+        )?,
+        Some(_) => writeln!(out, "Suspended; `recall unsuspend {}` brings it back.", report.key)?,
+        None => {}
     }
     if !report.reviews.is_empty() {
         writeln!(out, "History:")?;

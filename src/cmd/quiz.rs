@@ -102,6 +102,9 @@ pub(crate) fn quiz(
     let now = clock.now();
     let today = settings.rollover.study_day(now);
     let library = &collection.library;
+    // A suspended card is one the learner asked not to see; a buried one only waits
+    // for tomorrow's review, and a quiz may still ask it.
+    let holds = crate::sched::Holds::of(&collection.marks, today, settings.rollover);
     let mut candidates = Vec::new();
     let mut cards = Vec::new();
     for (deck, card) in library.cards_in_order(&scope) {
@@ -110,6 +113,9 @@ pub(crate) fn quiz(
         let topic = card.topic.clone().unwrap_or_else(|| deck.id.clone());
         for facet in card.facets() {
             let key = CardKey::with_facet(&deck.id, &card.id, facet);
+            if holds.get(&key).is_some_and(|h| h != crate::sched::Hold::Buried) {
+                continue;
+            }
             let schedule = collection.schedules.get(&key).copied();
             candidates.push(Candidate {
                 key,

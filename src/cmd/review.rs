@@ -7,7 +7,7 @@ use crate::collection::{self, Settings};
 use crate::config::Config;
 use crate::deck::CardKey;
 use crate::repl::{self, Clock, Review};
-use crate::sched::{DayLog, DayQueue, Limits};
+use crate::sched::{DayLog, DayQueue, Holds, Limits};
 use crate::session::Session;
 
 pub(crate) fn review(
@@ -23,7 +23,12 @@ pub(crate) fn review(
     let Some(mut writer) = writer else { return Ok(()) };
     let now = clock.now();
     let today = settings.rollover.study_day(now);
-    let keys = collection::keys_of(collection.library.cards_in_order(&scope));
+    let mut keys = collection::keys_of(collection.library.cards_in_order(&scope));
+    // Suspended cards, and cards buried today, are not part of today's work.
+    let holds = Holds::of(&collection.marks, today, settings.rollover);
+    let held = keys.len();
+    keys.retain(|k| !holds.contains(k));
+    let held = held - keys.len();
     let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
     let defaults = Limits::default();
     let limits = Limits {
@@ -45,6 +50,12 @@ pub(crate) fn review(
         match next {
             Some(date) => writeln!(out, "Nothing to review today. The next card is due on {date}.")?,
             None => writeln!(out, "Nothing to review today.")?,
+        }
+        if held > 0 {
+            writeln!(
+                out,
+                "({held} card(s) buried or suspended; `recall suspended` lists them.)"
+            )?;
         }
         return Ok(());
     }

@@ -21,7 +21,7 @@ use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
 use crate::deck::{Card, CardKey, Content, Deck, Origin, Rules, Source};
-use crate::log::{LogError, Record, Writer};
+use crate::log::{LogError, Mark, Record, Writer};
 use crate::session::{Phase, Session, Undone};
 use crate::sm2::Grade;
 
@@ -71,6 +71,12 @@ impl<R: BufRead> Input for Piped<R> {
 pub const COMMANDS: &[(&str, &str)] = &[
     (":undo", "take back the last answer (or skip)"),
     (":skip", "leave this card for another session"),
+    (":bury", "put this card away until tomorrow"),
+    (
+        ":suspend",
+        "take this card out of your reviews until `recall unsuspend`",
+    ),
+    (":stats", "this card's schedule and this session's progress"),
     (":edit", "open this card's deck file in $VISUAL/$EDITOR, then reload it"),
     (":help", "show this help"),
     (":quit", "end the session (every answer is already saved)"),
@@ -151,6 +157,8 @@ impl Helper for CommandHelper {}
 pub trait Journal {
     /// Saves a record durably; returns a token that [`Journal::remove`] takes.
     fn append(&mut self, record: &Record) -> Result<u64, LogError>;
+    /// Saves a mark (bury, suspend, leech) durably, like [`Journal::append`].
+    fn append_mark(&mut self, mark: &Mark) -> Result<u64, LogError>;
     /// Removes the record appended with `token` (always the last one).
     fn remove(&mut self, token: u64) -> Result<(), LogError>;
 }
@@ -158,6 +166,10 @@ pub trait Journal {
 impl Journal for Writer {
     fn append(&mut self, record: &Record) -> Result<u64, LogError> {
         Writer::append(self, record)
+    }
+
+    fn append_mark(&mut self, mark: &Mark) -> Result<u64, LogError> {
+        Writer::append_mark(self, mark)
     }
 
     fn remove(&mut self, token: u64) -> Result<(), LogError> {
@@ -321,21 +333,43 @@ where
         let grade = match card::ask(&showing, input, out)? {
             card::Asked::Graded(grade) => grade,
             card::Asked::End => return Ok(Flow::Quit),
-            card::Asked::Command(text) => return self.command(&text, out, journal, tokens, answered),
+            card::Asked::Command(text) => return self.command(&text, out, journal, clock, tokens, answered),
         };
         let at = clock.now();
         let ms = u32::try_from((at - shown_at).num_milliseconds().max(0)).unwrap_or(u32::MAX);
         let Some(done) = self.session.answer(grade, at, ms) else {
             return Ok(Flow::Quit);
         };
-        match journal.append(&done.record) {
-            Ok(token) => tokens.push(token),
+        let token = match journal.append(&done.record) {
+            Ok(token) => token,
             Err(e) => {
                 self.session.undo();
                 return Err(e.into());
             }
+        };
+        if let Some(mark) = &done.leech
+            && let Err(e) = journal.append_mark(mark)
+        {
+            // Both lines or neither: the answer is taken back with the failed mark.
+            self.session.undo();
+            journal.remove(token)?;
+            return Err(e.into());
         }
+        tokens.push(token);
         answered.push(done.record);
+        if let Some(s) = done.leech.as_ref().and(done.schedule) {
+            let text = format!(
+                "This card has now been failed {} times: it is a leech, and is suspended so it stops costing you \
+                 time. Rewrite or split it (:edit), then bring it back with `recall unsuspend {key}`.",
+                s.sm2.lapses
+            );
+            write!(
+                out,
+                "{WRONG_STYLE}{}{WRONG_STYLE:#}",
+                crate::render::layout(&text, self.width, "  ")
+            )?;
+            return Ok(Flow::Next);
+        }
         match (done.schedule, done.redrill) {
             (Some(s), redrill) => {
                 let days = s.sm2.interval;
@@ -433,6 +467,35 @@ where
         Ok(())
     }
 
+    /// `:stats`: where the current card stands, and how the session is going.
+    fn write_stats(&self, out: &mut dyn Write, answered: &[Record]) -> io::Result<()> {
+        if let Some((key, _)) = self.session.current() {
+            match self.session.schedule(key) {
+                Some(s) => writeln!(
+                    out,
+                    "  {key}: repetitions {} · EF {} · interval {} day(s) · due {} · failed {} time(s)",
+                    s.sm2.repetitions, s.sm2.ease, s.sm2.interval, s.due, s.sm2.lapses
+                )?,
+                None => writeln!(out, "  {key}: new, never answered")?,
+            }
+        }
+        let mut grades = [0usize; 6];
+        for r in answered {
+            grades[usize::from(r.grade.value())] += 1;
+        }
+        let passed = grades[3..].iter().sum::<usize>();
+        let share = (passed * 100).checked_div(answered.len()).unwrap_or(0);
+        let r = self.session.remaining();
+        writeln!(
+            out,
+            "  This session: {} answer(s), {share}% graded 3 or more · left: {} due, {} new, {} to re-drill",
+            answered.len(),
+            r.due,
+            r.new,
+            r.redrill
+        )
+    }
+
     fn prompt(&self) -> String {
         let r = self.session.remaining();
         let mut parts = vec![format!("{} due", r.due), format!("{} new", r.new)];
@@ -444,11 +507,13 @@ where
     }
 
     /// Runs a `:` command. `Some(flow)` when the current card is finished with.
+    #[allow(clippy::too_many_arguments)]
     fn command(
         &mut self,
         text: &str,
         out: &mut dyn Write,
         journal: &mut dyn Journal,
+        clock: &dyn Clock,
         tokens: &mut Vec<u64>,
         answered: &mut Vec<Record>,
     ) -> Result<Flow, ReplError> {
@@ -467,6 +532,37 @@ where
                 }
                 Flow::Next
             }
+            ":b" | ":bury" | ":suspend" => {
+                let at = clock.now();
+                let mark = if text == ":suspend" {
+                    self.session.suspend(at)
+                } else {
+                    self.session.bury(at)
+                };
+                if let Some(mark) = mark {
+                    match journal.append_mark(&mark) {
+                        Ok(token) => tokens.push(token),
+                        Err(e) => {
+                            self.session.undo();
+                            return Err(e.into());
+                        }
+                    }
+                    let said = if text == ":suspend" {
+                        format!(
+                            "Suspended {}; `recall unsuspend {}` brings it back.",
+                            mark.card, mark.card
+                        )
+                    } else {
+                        format!("Buried {} until tomorrow.", mark.card)
+                    };
+                    writeln!(out, "  {said}")?;
+                }
+                Flow::Next
+            }
+            ":stats" => {
+                self.write_stats(out, answered)?;
+                Flow::Next
+            }
             ":u" | ":undo" => match self.session.undo() {
                 Some(Undone::Answer(record)) => {
                     if let Some(token) = tokens.pop() {
@@ -478,6 +574,18 @@ where
                 }
                 Some(Undone::Skip(key)) => {
                     writeln!(out, "  Took back the skip of {key}.")?;
+                    Flow::Next
+                }
+                Some(Undone::Mark(mark)) => {
+                    if let Some(token) = tokens.pop() {
+                        journal.remove(token)?;
+                    }
+                    let what = if mark.action == crate::log::Action::Bury {
+                        "burying"
+                    } else {
+                        "suspension"
+                    };
+                    writeln!(out, "  Took back the {what} of {}.", mark.card)?;
                     Flow::Next
                 }
                 None => {
