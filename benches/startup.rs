@@ -132,6 +132,31 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // `recall stats` over everything: counts, forecast, retention (a second replay of
+    // the log), heatmap and streak.
+    let items: Vec<recall::stats::Item> = keys
+        .iter()
+        .map(|k| recall::stats::Item {
+            key: k.clone(),
+            deck: k.deck().to_string(),
+            section: "ml".to_string(),
+        })
+        .collect();
+    let holds = recall::sched::Holds::default();
+    group.throughput(Throughput::Elements(REVIEWS as u64));
+    group.bench_function("stats_100k_cards_1m_reviews", |b| {
+        b.iter(|| {
+            black_box(recall::stats::Stats::build(
+                &items,
+                &schedules,
+                &records,
+                &holds,
+                today,
+                Rollover::DEFAULT,
+            ))
+        })
+    });
+
     // The whole path, from files on disk, as `recall review` takes it.
     let dir = tempfile::tempdir().expect("tempdir");
     let deck_dir = dir.path().join("decks");

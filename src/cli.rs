@@ -63,6 +63,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Show the roadmap's stages, sections and topics with your progress through each
     Plan(PlanArgs),
+    /// Counts by deck and section, a 30-day forecast, a review heatmap, retention, streak and readiness
+    #[command(after_help = crate::stats::EXPLAINED)]
+    Stats(StatsArgs),
     /// Take cards out of your reviews until you bring them back
     Suspend(HoldArgs),
     /// Bring suspended cards (leeches too) back into your reviews
@@ -289,6 +292,15 @@ pub struct ReviewArgs {
     /// Seed for the order of cards due on the same day [default: the date]
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Print JSON for scripts: totals, sections, decks, forecast, heatmap, retention, streak
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -584,6 +596,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Review(args) => cmd::review::review(&settings, &config, &args, &clock, &mut out, &mut err),
         Command::Card(args) => cmd::card::card(&settings, &args, &clock, &mut out, &mut err),
         Command::Plan(args) => cmd::plan::plan(&settings, &args, &mut out, &mut err),
+        Command::Stats(args) => cmd::stats::stats(&settings, &args, &clock, &mut out, &mut err),
         Command::Suspend(args) => cmd::hold::set(&settings, &args.keys, true, &clock, &mut out, &mut err),
         Command::Unsuspend(args) => cmd::hold::set(&settings, &args.keys, false, &clock, &mut out, &mut err),
         Command::Suspended(args) => cmd::hold::list(&settings, args.json, &clock, &mut out, &mut err),

@@ -24,3 +24,4 @@ pub mod roadmap;
 pub mod sched;
 pub mod session;
 pub mod sm2;
+pub mod stats;

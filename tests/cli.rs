@@ -401,6 +401,51 @@ fn suspend_names_whole_cards_or_one_side_and_checks_every_name_first() {
 }
 
 #[test]
+fn stats_counts_forecasts_and_draws_the_history_of_a_known_log() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    user.deck("mine.ron", ONE_CARD);
+    let two = ["review", "--deck", "two"];
+    user.run("2026-11-22T09:00:00+00:00", &two, "\n5\n\n4\n");
+    user.run("2026-11-23T09:00:00+00:00", &two, "\n5\n\n2\n\n4\n");
+    user.run("2026-11-24T09:00:00+00:00", &["suspend", "mine/gil"], "");
+    let run = user.run(
+        "2026-11-24T10:00:00+00:00",
+        &["stats", "--deck", "two", "--deck", "mine"],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "recall stats · 2026-11-24");
+    // Three answers the second day (one a re-drill), two study days in a row.
+    assert_eq!(
+        lines[1],
+        "Due today: 1 · 5 answer(s) on 2 study day(s) · streak: 2 days (longest 2)"
+    );
+    assert!(
+        run.stdout
+            .contains("two                   2     0      1      1      0     0     1    94%"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("mine                  1     1      0      0      0     1     0     0%"),
+        "{}",
+        run.stdout
+    );
+    let json = user.run("2026-11-24T10:00:00+00:00", &["stats", "--json", "--deck", "two"], "");
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(json["total"]["cards"], 2);
+    assert_eq!(json["total"]["young"], 1);
+    assert_eq!(json["forecast"][0]["count"], 1);
+    assert_eq!(json["forecast"][5]["date"], "2026-11-29");
+    assert_eq!(json["forecast"][5]["count"], 1);
+    assert_eq!(json["streak"], 2);
+    assert_eq!(json["retention"]["young_all"]["answers"], 0);
+}
+
+#[test]
 fn the_new_card_limit_counts_what_was_already_seen_today() {
     let user = User::new();
     user.deck("two.ron", TWO_CARDS);

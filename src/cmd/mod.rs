@@ -8,4 +8,5 @@ pub mod hold;
 pub mod plan;
 pub mod quiz;
 pub mod review;
+pub mod stats;
 pub mod transfer;

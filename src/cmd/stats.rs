@@ -1,0 +1,50 @@
+//! `recall stats`: counts, forecast, heatmap, retention, streak and readiness.
+
+use std::io::Write;
+
+use crate::cli::*;
+use crate::collection::Settings;
+use crate::deck::CardKey;
+use crate::repl::Clock;
+use crate::sched::Holds;
+use crate::stats::{Item, Stats};
+
+pub(crate) fn stats(
+    settings: &Settings,
+    args: &StatsArgs,
+    clock: &AppClock,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let (collection, _) = open_collection(settings, err, false)?;
+    let library = &collection.library;
+    let scope = scope(library, &args.scope)?;
+    let today = settings.rollover.study_day(clock.now());
+    let items: Vec<Item> = library
+        .cards_in_order(&scope)
+        .into_iter()
+        .flat_map(|(deck, card)| {
+            // A user's card without a section is counted under its deck.
+            let section = library.section_of(deck, card).unwrap_or(&deck.id).to_string();
+            card.facets().into_iter().map(move |facet| Item {
+                key: CardKey::with_facet(&deck.id, &card.id, facet),
+                deck: deck.id.clone(),
+                section: section.clone(),
+            })
+        })
+        .collect();
+    let holds = Holds::of(&collection.marks, today, settings.rollover);
+    let stats = Stats::build(
+        &items,
+        &collection.schedules,
+        &collection.records,
+        &holds,
+        today,
+        settings.rollover,
+    );
+    if args.json {
+        return write_json(out, &stats);
+    }
+    stats.draw(out)?;
+    Ok(())
+}
