@@ -128,7 +128,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("queue_100k_cards", |b| {
         b.iter(|| {
             let day = DayLog::of(&records, today, Rollover::DEFAULT, &schedules);
-            black_box(DayQueue::build(&keys, &schedules, &day, today, Limits::default(), 7))
+            black_box(DayQueue::build(&keys, &schedules, &day, today, &Limits::default(), 7))
         })
     });
 
@@ -184,7 +184,7 @@ fn benches(c: &mut Criterion) {
                 &collection.schedules,
                 &day,
                 today,
-                Limits::default(),
+                &Limits::default(),
                 7,
             ))
         })

@@ -7,12 +7,17 @@
 //!     rollover_hour: 4,         // when a study day begins (0-23, local time)
 //!     deck_dirs: ["/home/me/notes/decks"],   // more deck folders
 //!     interview: "2026-12-15",  // `recall quiz` plans toward this date
+//!     decks: {                  // limits of a deck's own, within the overall ones
+//!         "dl": (new_per_day: 5),
+//!         "mine": (new_per_day: 10, reviews_per_day: 50),
+//!     },
 //! )
 //! ```
 //!
 //! Every field is optional and recall works with no file at all. Flags on the command
 //! line win over the file.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -20,6 +25,7 @@ use ron::extensions::Extensions;
 use serde::Deserialize;
 
 use crate::deck::{Pos, Problem};
+use crate::sched::DeckLimits;
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename = "Config")]
@@ -34,6 +40,9 @@ pub struct Config {
     pub deck_dirs: Vec<PathBuf>,
     #[serde(default)]
     pub interview: Option<NaiveDate>,
+    /// Daily limits of a deck's own, by deck id.
+    #[serde(default)]
+    pub decks: HashMap<String, DeckLimits>,
 }
 
 impl Config {
@@ -99,6 +108,11 @@ mod tests {
         .expect("valid");
         assert_eq!(full.new_per_day, Some(5));
         assert_eq!(full.interview, "2026-12-15".parse().ok());
+        let decks = Config::parse("c.ron", "Config(decks: {\"dl\": (new_per_day: 5)})").expect("valid");
+        assert_eq!(decks.decks["dl"].new_per_day, Some(5));
+        assert_eq!(decks.decks["dl"].reviews_per_day, None);
+        let typo = Config::parse("c.ron", "Config(decks: {\"dl\": (new: 5)})").expect_err("unknown field");
+        assert!(typo.message.contains("new"), "{}", typo.message);
         let bad = Config::parse("c.ron", "Config(\n  new_per_dya: 5,\n)").expect_err("unknown field");
         assert_eq!((bad.pos.line, bad.pos.col), (2, 3));
         assert!(bad.message.contains("new_per_dya"), "{}", bad.message);

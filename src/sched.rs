@@ -195,6 +195,8 @@ pub struct DayLog {
     pub pending_redrill: Vec<CardKey>,
     /// Every card answered that day.
     pub answered: Vec<CardKey>,
+    /// New cards and reviews that day per deck, for the per-deck limits.
+    pub per_deck: HashMap<String, (usize, usize)>,
 }
 
 impl DayLog {
@@ -218,10 +220,16 @@ impl DayLog {
             }
             if record.kind == AnswerKind::Review {
                 let first_today = schedules.get(&record.card).is_some_and(|s| s.first_day == day);
+                let deck = match log.per_deck.get_mut(record.card.deck()) {
+                    Some(counts) => counts,
+                    None => log.per_deck.entry(record.card.deck().to_string()).or_default(),
+                };
                 if first_today {
                     log.new_seen += 1;
+                    deck.0 += 1;
                 } else {
                     log.reviewed += 1;
+                    deck.1 += 1;
                 }
             }
             match index.get(&record.card) {
@@ -242,11 +250,23 @@ impl DayLog {
     }
 }
 
-/// How many cards a day may bring.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How many cards a day may bring: in all, and from any one deck given a limit of
+/// its own (a deck's limit only ever narrows the overall one).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub new_per_day: usize,
     pub reviews_per_day: usize,
+    pub per_deck: HashMap<String, DeckLimits>,
+}
+
+/// One deck's own daily limits; a limit left out is the overall one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeckLimits {
+    #[serde(default)]
+    pub new_per_day: Option<usize>,
+    #[serde(default)]
+    pub reviews_per_day: Option<usize>,
 }
 
 impl Default for Limits {
@@ -254,7 +274,47 @@ impl Default for Limits {
         Limits {
             new_per_day: 20,
             reviews_per_day: 200,
+            per_deck: HashMap::new(),
         }
+    }
+}
+
+/// Room left today under the per-deck limits, counted down as cards are queued.
+struct DeckRoom<'a> {
+    limits: &'a HashMap<String, DeckLimits>,
+    used: HashMap<String, (usize, usize)>,
+}
+
+impl<'a> DeckRoom<'a> {
+    fn new(limits: &'a Limits, day_log: &'a DayLog) -> DeckRoom<'a> {
+        let used = day_log
+            .per_deck
+            .iter()
+            .filter(|(deck, _)| limits.per_deck.contains_key(*deck))
+            .map(|(deck, &counts)| (deck.clone(), counts))
+            .collect();
+        DeckRoom {
+            limits: &limits.per_deck,
+            used,
+        }
+    }
+
+    /// Takes one new card (`new`) or review from `deck`'s room, if there is any.
+    fn take(&mut self, deck: &str, new: bool) -> bool {
+        let Some(limits) = self.limits.get(deck) else {
+            return true;
+        };
+        let used = self.used.entry(deck.to_string()).or_default();
+        let (count, limit) = if new {
+            (&mut used.0, limits.new_per_day)
+        } else {
+            (&mut used.1, limits.reviews_per_day)
+        };
+        if limit.is_some_and(|l| *count >= l) {
+            return false;
+        }
+        *count += 1;
+        true
     }
 }
 
@@ -277,7 +337,7 @@ impl DayQueue {
         schedules: &HashMap<CardKey, CardSchedule>,
         day_log: &DayLog,
         today: NaiveDate,
-        limits: Limits,
+        limits: &Limits,
         seed: u64,
     ) -> DayQueue {
         let in_scope: HashSet<&CardKey> = cards.iter().collect();
@@ -298,7 +358,13 @@ impl DayQueue {
         due.sort_by_key(|(date, _)| *date);
         let due_room = limits.reviews_per_day.saturating_sub(day_log.reviewed);
         let new_room = limits.new_per_day.saturating_sub(day_log.new_seen);
-        let due: Vec<CardKey> = due.into_iter().take(due_room).map(|(_, k)| k).collect();
+        let mut room = DeckRoom::new(limits, day_log);
+        let due: Vec<CardKey> = due
+            .into_iter()
+            .map(|(_, k)| k)
+            .filter(|k| room.take(k.deck(), false))
+            .take(due_room)
+            .collect();
         // Siblings (the two sides of a reversible card, a cloze card's deletions) would
         // give each other away if seen on the same day, so a new sibling waits for a
         // day when no other side of its card is studied.
@@ -311,7 +377,8 @@ impl DayQueue {
             if new.len() >= new_room {
                 break;
             }
-            if busy.insert((key.deck(), key.card())) {
+            if !busy.contains(&(key.deck(), key.card())) && room.take(key.deck(), true) {
+                busy.insert((key.deck(), key.card()));
                 new.push(key.clone());
             }
         }
@@ -432,6 +499,7 @@ mod tests {
                 reviewed: 1,
                 pending_redrill: vec![key("d/b")],
                 answered: vec![key("d/a"), key("d/b")],
+                per_deck: HashMap::from([("d".to_string(), (1, 1))]),
             }
         );
     }
@@ -440,17 +508,50 @@ mod tests {
     fn new_siblings_wait_for_a_day_without_their_other_sides() {
         let cards: Vec<CardKey> = ["d/r", "d/r:rev", "d/c:c1", "d/c:c2", "d/b"].map(key).to_vec();
         let day = date("2026-11-04");
-        let q = DayQueue::build(&cards, &HashMap::new(), &DayLog::default(), day, Limits::default(), 1);
+        let q = DayQueue::build(&cards, &HashMap::new(), &DayLog::default(), day, &Limits::default(), 1);
         assert_eq!(q.new, [key("d/r"), key("d/c:c1"), key("d/b")]);
         let log = [rec("2026-11-04T09:00:00+00:00", "d/r", 5, AnswerKind::Review)];
         let schedules = replay(&log, Rollover::DEFAULT);
         let today = DayLog::of(&log, day, Rollover::DEFAULT, &schedules);
-        let q = DayQueue::build(&cards, &schedules, &today, day, Limits::default(), 1);
+        let q = DayQueue::build(&cards, &schedules, &today, day, &Limits::default(), 1);
         assert_eq!(q.new, [key("d/c:c1"), key("d/b")]);
         let next = date("2026-11-05");
-        let q = DayQueue::build(&cards, &schedules, &DayLog::default(), next, Limits::default(), 1);
+        let q = DayQueue::build(&cards, &schedules, &DayLog::default(), next, &Limits::default(), 1);
         assert_eq!(q.due, [key("d/r")]);
         assert_eq!(q.new, [key("d/c:c1"), key("d/b")]);
+    }
+
+    #[test]
+    fn a_deck_limit_narrows_its_deck_and_counts_what_it_did_today() {
+        let log = [
+            rec("2026-11-01T09:00:00+00:00", "a/1", 4, AnswerKind::Review),
+            rec("2026-11-01T09:00:00+00:00", "a/2", 4, AnswerKind::Review),
+            rec("2026-11-01T09:00:00+00:00", "b/1", 4, AnswerKind::Review),
+            rec("2026-11-02T09:00:00+00:00", "a/3", 4, AnswerKind::Review),
+        ];
+        let schedules = replay(&log, Rollover::DEFAULT);
+        let cards: Vec<CardKey> = ["a/1", "a/2", "a/3", "a/4", "a/5", "b/1", "b/2", "b/3"]
+            .map(key)
+            .to_vec();
+        let today = date("2026-11-02");
+        let day = DayLog::of(&log, today, Rollover::DEFAULT, &schedules);
+        let limits = Limits {
+            new_per_day: 3,
+            per_deck: HashMap::from([(
+                "a".to_string(),
+                DeckLimits {
+                    new_per_day: Some(2),
+                    reviews_per_day: Some(1),
+                },
+            )]),
+            ..Limits::default()
+        };
+        let q = DayQueue::build(&cards, &schedules, &day, today, &limits, 3);
+        // Deck a: one review of two due; one new (a/3 was its first today). Deck b
+        // fills the overall room of three new cards less the one seen.
+        assert_eq!(q.due.len(), 2);
+        assert_eq!(q.due.iter().filter(|k| k.deck() == "a").count(), 1);
+        assert_eq!(q.new, [key("a/4"), key("b/2")]);
     }
 
     #[test]
@@ -468,8 +569,9 @@ mod tests {
         let limits = Limits {
             new_per_day: 2,
             reviews_per_day: 200,
+            ..Limits::default()
         };
-        let q = DayQueue::build(&cards, &schedules, &DayLog::default(), today, limits, 7);
+        let q = DayQueue::build(&cards, &schedules, &DayLog::default(), today, &limits, 7);
         assert_eq!(q.due, [key("d/late"), key("d/soon"), key("d/later")]);
         assert_eq!(q.new, [key("d/n1"), key("d/n2")]);
         let used = DayLog {
@@ -477,14 +579,17 @@ mod tests {
             reviewed: 2,
             ..DayLog::default()
         };
+        let q = DayQueue::build(&cards, &schedules, &used, today, &limits, 7);
+        assert_eq!((q.due.len(), q.new.len()), (3, 1));
         let q = DayQueue::build(
             &cards,
             &schedules,
             &used,
             today,
-            Limits {
+            &Limits {
                 new_per_day: 2,
                 reviews_per_day: 3,
+                ..Limits::default()
             },
             7,
         );

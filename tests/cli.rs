@@ -1389,6 +1389,21 @@ fn the_config_file_sets_limits_and_the_interview_date_and_flags_win() {
         "{}",
         run.stdout
     );
+    // A deck's own limit narrows that deck only, and a limit for no deck is pointed out.
+    fs::write(
+        user.path().join("config.ron"),
+        "Config(new_per_day: 5, decks: {\"qz\": (new_per_day: 1), \"qx\": (new_per_day: 1)})",
+    )
+    .expect("config");
+    user.deck("two.ron", TWO_CARDS);
+    let run = user.run(now, &["review", "--deck", "qz", "--deck", "two"], ":quit\n");
+    assert!(run.stdout.contains("0 due · 3 new · 3 left"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("warning: config: daily limits for deck \"qx\", which is not a deck"),
+        "{}",
+        run.stderr
+    );
     fs::write(user.path().join("config.ron"), "Config(\n  new_per_dya: 1,\n)\n").expect("config");
     let run = user.run(now, &["review"], "");
     assert_eq!(run.code, 1);

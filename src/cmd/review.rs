@@ -30,6 +30,18 @@ pub(crate) fn review(
     keys.retain(|k| !holds.contains(k));
     let held = held - keys.len();
     let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
+    let mut unknown: Vec<&String> = config
+        .decks
+        .keys()
+        .filter(|id| collection.library.deck(id).is_none())
+        .collect();
+    unknown.sort();
+    for id in unknown {
+        writeln!(
+            err,
+            "warning: config: daily limits for deck {id:?}, which is not a deck"
+        )?;
+    }
     let defaults = Limits::default();
     let limits = Limits {
         new_per_day: args.new_per_day.or(config.new_per_day).unwrap_or(defaults.new_per_day),
@@ -37,9 +49,10 @@ pub(crate) fn review(
             .reviews_per_day
             .or(config.reviews_per_day)
             .unwrap_or(defaults.reviews_per_day),
+        per_deck: config.decks.clone(),
     };
     let seed = args.seed.unwrap_or_else(|| today.to_epoch_days().unsigned_abs().into());
-    let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, limits, seed);
+    let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, &limits, seed);
     if queue.is_empty() {
         let next = keys
             .iter()
