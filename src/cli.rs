@@ -402,7 +402,9 @@ pub enum Error {
     NothingImported { file: PathBuf, skipped: usize },
     #[error("--time {0:?} is not a duration: write 15m, 90s or 1h")]
     BadDuration(String),
-    #[error("nothing to ask: no cards in the quiz's scope")]
+    #[error(
+        "nothing to ask: no cards in the quiz's scope (suspended cards are left out; `recall suspended` lists them)"
+    )]
     EmptyQuiz,
     #[error("quiz history {}:{line}: {reason}", path.display())]
     BadHistory { path: PathBuf, line: usize, reason: String },

@@ -123,6 +123,22 @@ pub fn suspends_as_leech(lapses: u32) -> bool {
     lapses >= LEECH_LAPSES && (lapses - LEECH_LAPSES).is_multiple_of(LEECH_LAPSES / 2)
 }
 
+/// The leech mark a scheduling answer calls for: when it moved `key` from `previous`
+/// to `next` by a failure that [`suspends_as_leech`].
+pub fn leech_mark(
+    key: &CardKey,
+    previous: Option<&CardSchedule>,
+    next: &CardSchedule,
+    at: DateTime<FixedOffset>,
+) -> Option<Mark> {
+    let failed = next.sm2.lapses > previous.map_or(0, |p| p.sm2.lapses);
+    (failed && suspends_as_leech(next.sm2.lapses)).then(|| Mark {
+        at,
+        card: key.clone(),
+        action: Action::Leech,
+    })
+}
+
 /// Why a card is out of the reviews.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hold {

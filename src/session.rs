@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::deck::CardKey;
 use crate::log::{Action, AnswerKind, Mark, Record};
-use crate::sched::{CardSchedule, DayQueue, Rollover, suspends_as_leech};
+use crate::sched::{CardSchedule, DayQueue, Rollover, leech_mark};
 use crate::sm2::Grade;
 
 /// Why a card is in the session.
@@ -166,13 +166,7 @@ impl Session {
         if let Some(s) = schedule {
             self.schedules.insert(entry.key.clone(), s);
         }
-        let leech = schedule
-            .filter(|s| s.sm2.lapses > previous.map_or(0, |p| p.sm2.lapses) && suspends_as_leech(s.sm2.lapses))
-            .map(|_| Mark {
-                at,
-                card: entry.key.clone(),
-                action: Action::Leech,
-            });
+        let leech = schedule.and_then(|s| leech_mark(&entry.key, previous.as_ref(), &s, at));
         let requeued = grade.needs_redrill() && leech.is_none();
         if requeued {
             self.redrill.push_back(Entry {

@@ -372,6 +372,34 @@ fn a_card_failed_eight_times_is_suspended_as_a_leech() {
 }
 
 #[test]
+fn a_recorded_quiz_failure_can_make_a_leech_too() {
+    let user = User::new();
+    user.deck("mine.ron", ONE_CARD);
+    for day in 1..=7 {
+        let now = format!("2026-11-{day:02}T09:00:00+00:00");
+        user.run(&now, &["review", "--deck", "mine"], "\n1\n\n4\n");
+    }
+    let run = user.run(
+        "2026-11-08T09:00:00+00:00",
+        &["quiz", "--deck", "mine", "--record", "-n", "1", "--seed", "1"],
+        "\n1\n",
+    );
+    assert!(
+        run.stdout.contains("failed 8 times: it is a leech, and is suspended"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        user.log_lines().last().map(String::as_str),
+        Some("2026-11-08T09:00:00+00:00\tmine/gil\tleech")
+    );
+    // Suspended cards are left out of quizzes.
+    let run = user.run("2026-11-09T09:00:00+00:00", &["quiz", "--deck", "mine"], "");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("suspended cards are left out"), "{}", run.stderr);
+}
+
+#[test]
 fn suspend_names_whole_cards_or_one_side_and_checks_every_name_first() {
     let user = User::new();
     let now = "2026-11-24T09:00:00+00:00";

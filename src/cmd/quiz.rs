@@ -193,6 +193,8 @@ pub(crate) fn quiz(
     let recording = writer.as_mut().map(|w| Recording {
         journal: w as &mut dyn repl::Journal,
         answered_today: day_log.answered.iter().cloned().collect(),
+        schedules: collection.schedules.clone(),
+        rollover: settings.rollover,
     });
     let (mut input, width) = repl_input()?;
     let planned = questions.len();

@@ -2,7 +2,7 @@
 //! and the time left in the prompt. Nothing here touches the schedule unless the
 //! quiz was started with `--record`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use chrono::TimeDelta;
@@ -12,6 +12,7 @@ use super::{Clock, DIM, Input, Journal, ReplError};
 use crate::deck::{Card, CardKey};
 use crate::log::{AnswerKind, Record};
 use crate::quiz::Answer;
+use crate::sched::{CardSchedule, Rollover, leech_mark};
 
 pub const COMMANDS: &[(&str, &str)] = &[
     (":skip", "count this question as a miss and go on"),
@@ -33,6 +34,10 @@ pub struct Question<'a> {
 pub struct Recording<'a> {
     pub journal: &'a mut dyn Journal,
     pub answered_today: HashSet<CardKey>,
+    /// Schedules as they stand, kept up to date, to catch a failure that makes a
+    /// card a leech (suspended as in a review).
+    pub schedules: HashMap<CardKey, CardSchedule>,
+    pub rollover: Rollover,
 }
 
 pub struct Quiz<'a> {
@@ -123,8 +128,26 @@ impl Quiz<'_> {
                                 AnswerKind::Redrill
                             },
                         };
-                        rec.journal.append(&record)?;
+                        let token = rec.journal.append(&record)?;
                         writeln!(out, "  {DIM}(recorded in your review schedule){DIM:#}")?;
+                        if first_today {
+                            let previous = rec.schedules.get(&q.key).copied();
+                            let next = CardSchedule::answer(previous, grade, rec.rollover.study_day(record.at));
+                            rec.schedules.insert(q.key.clone(), next);
+                            if let Some(mark) = leech_mark(&q.key, previous.as_ref(), &next, record.at) {
+                                if let Err(e) = rec.journal.append_mark(&mark) {
+                                    // Both lines or neither.
+                                    rec.journal.remove(token)?;
+                                    return Err(e.into());
+                                }
+                                writeln!(
+                                    out,
+                                    "  This card has now been failed {} times: it is a leech, and is suspended \
+                                     (`recall unsuspend {}` brings it back).",
+                                    next.sm2.lapses, q.key
+                                )?;
+                            }
+                        }
                     }
                 }
                 Asked::Command(text) if matches!(text.as_str(), ":s" | ":skip") => {
