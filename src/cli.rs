@@ -66,6 +66,8 @@ pub enum Command {
     /// Counts by deck and section, a 30-day forecast, a review heatmap, retention, streak and readiness
     #[command(after_help = crate::stats::EXPLAINED)]
     Stats(StatsArgs),
+    /// Merge another device's review log into yours: every answer and mark of both, in time order
+    Merge(MergeArgs),
     /// Take cards out of your reviews until you bring them back
     Suspend(HoldArgs),
     /// Bring suspended cards (leeches too) back into your reviews
@@ -304,6 +306,12 @@ pub struct StatsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The other device's reviews.log (a copy, e.g. from a sync folder)
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct HoldArgs {
     /// Cards as DECK/CARD (every side of the card) or DECK/CARD:rev, DECK/CARD:c2 (one side)
     #[arg(required = true, value_name = "KEY")]
@@ -410,6 +418,10 @@ pub enum Error {
     BadHistory { path: PathBuf, line: usize, reason: String },
     #[error("you have no decks to add to yet; create one with `recall deck new ID`")]
     NoUserDecks,
+    #[error("{0}\nnothing was merged: a rewritten log would lose that line, so fix or remove it first")]
+    UnreadableLog(String),
+    #[error("{} is your own review log; merge another device's copy of it", .0.display())]
+    MergeSelf(PathBuf),
 }
 
 impl Error {
@@ -599,6 +611,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Card(args) => cmd::card::card(&settings, &args, &clock, &mut out, &mut err),
         Command::Plan(args) => cmd::plan::plan(&settings, &args, &mut out, &mut err),
         Command::Stats(args) => cmd::stats::stats(&settings, &args, &clock, &mut out, &mut err),
+        Command::Merge(args) => cmd::merge::merge(&settings, &args.file, &mut out, &mut err),
         Command::Suspend(args) => cmd::hold::set(&settings, &args.keys, true, &clock, &mut out, &mut err),
         Command::Unsuspend(args) => cmd::hold::set(&settings, &args.keys, false, &clock, &mut out, &mut err),
         Command::Suspended(args) => cmd::hold::list(&settings, args.json, &clock, &mut out, &mut err),

@@ -16,6 +16,7 @@ pub mod config;
 pub mod deck;
 pub mod interchange;
 pub mod log;
+pub mod merge;
 pub mod plan;
 pub mod quiz;
 pub mod render;

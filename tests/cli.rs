@@ -400,6 +400,77 @@ fn a_recorded_quiz_failure_can_make_a_leech_too() {
 }
 
 #[test]
+fn merge_folds_another_devices_log_in_exactly_once() {
+    let laptop = User::new();
+    let phone = User::new();
+    for user in [&laptop, &phone] {
+        user.deck("two.ron", TWO_CARDS);
+    }
+    let review = ["review", "--deck", "two"];
+    laptop.run("2026-11-24T09:00:00+00:00", &review, "\n5\n\n5\n");
+    // The phone saw the same cards later that day, and card a again the next day.
+    phone.run("2026-11-24T20:00:00+00:00", &review, "\n1\n\n4\n\n4\n");
+    phone.run("2026-11-25T08:00:00+00:00", &review, ":suspend\n");
+    let phone_log = phone.log_path();
+    let phone_log = phone_log.to_str().expect("utf-8 path");
+    let run = laptop.run("2026-11-25T09:00:00+00:00", &["merge", phone_log], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("Merged 3 answer(s) and 1 mark(s) from "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("2 answer(s) came second on a day"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        laptop.log_lines()[1..],
+        [
+            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview",
+            "2026-11-24T09:00:00+00:00\ttwo/b\t5\t0\treview",
+            "2026-11-24T20:00:00+00:00\ttwo/a\t1\t0\tredrill",
+            "2026-11-24T20:00:00+00:00\ttwo/b\t4\t0\tredrill",
+            "2026-11-24T20:00:00+00:00\ttwo/a\t4\t0\tredrill",
+            "2026-11-25T08:00:00+00:00\ttwo/b\tsuspend",
+        ]
+    );
+    // The laptop's first answers still schedule; the phone's suspension holds.
+    let card = laptop.card_json("2026-11-25T09:00:00+00:00", "two/a");
+    assert_eq!(
+        (card["ef"].as_f64(), card["interval_days"].as_u64()),
+        (Some(2.6), Some(1))
+    );
+    let card = laptop.card_json("2026-11-25T09:00:00+00:00", "two/b");
+    assert_eq!(card["hold"], "suspended");
+    assert!(laptop.path().join("reviews.log.before-merge").exists());
+    let again = laptop.run("2026-11-25T09:00:00+00:00", &["merge", phone_log], "");
+    assert!(again.stdout.starts_with("Nothing to merge"), "{}", again.stdout);
+    let own = laptop.log_path();
+    let own = laptop.run("2026-11-25T09:00:00+00:00", &["merge", own.to_str().expect("path")], "");
+    assert_eq!(own.code, 1);
+    assert!(own.stderr.contains("is your own review log"), "{}", own.stderr);
+    let missing = laptop.run("2026-11-25T09:00:00+00:00", &["merge", "/no/such/reviews.log"], "");
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.stderr.contains("/no/such/reviews.log: No such file"),
+        "{}",
+        missing.stderr
+    );
+    let broken = phone.path().join("broken.log");
+    fs::write(&broken, "# recall review log v1\nnonsense\n").expect("write");
+    let run = laptop.run(
+        "2026-11-25T09:00:00+00:00",
+        &["merge", broken.to_str().expect("path")],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("broken.log:2: unreadable record"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was merged"), "{}", run.stderr);
+}
+
+#[test]
 fn suspend_names_whole_cards_or_one_side_and_checks_every_name_first() {
     let user = User::new();
     let now = "2026-11-24T09:00:00+00:00";

@@ -5,6 +5,7 @@ pub mod add;
 pub mod card;
 pub mod deck;
 pub mod hold;
+pub mod merge;
 pub mod plan;
 pub mod quiz;
 pub mod review;
