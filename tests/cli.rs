@@ -318,9 +318,16 @@ fn undo_takes_back_a_bury_in_the_log_too() {
     let run = user.run(
         "2026-11-24T09:00:00+00:00",
         &["review", "--deck", "two"],
-        ":bury\n:undo\n\n5\n:quit\n",
+        ":bury\n:undo\n\n5\n:stats\n:quit\n",
     );
     assert!(run.stdout.contains("Took back the burying of two/a."), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "  two/b: new, never answered\n  This session: 1 answer(s), 100% graded 3 or more · left: 0 due, 1 new, 0 to re-drill\n"
+        ),
+        "{}",
+        run.stdout
+    );
     assert_eq!(
         user.log_lines()[1..],
         ["2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"]
