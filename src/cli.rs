@@ -52,6 +52,8 @@ pub enum Command {
     Review(ReviewArgs),
     /// Show a card with its schedule and answer history
     Card(CardArgs),
+    /// Find the cards that mention every word given (in any field, ignoring case)
+    Find(FindArgs),
     /// A timed mock interview over the roadmap, weighted toward your weak cards
     #[command(after_help = crate::quiz::WEIGHT_RULE)]
     Quiz(Box<QuizArgs>),
@@ -309,6 +311,18 @@ pub struct StatsArgs {
 pub struct MergeArgs {
     /// The other device's reviews.log (a copy, e.g. from a sync folder)
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// Words every card found mentions
+    #[arg(required = true, value_name = "WORD")]
+    pub words: Vec<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Print JSON for scripts: key, topic, kind, question, status, due
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -611,6 +625,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Card(args) => cmd::card::card(&settings, &args, &clock, &mut out, &mut err),
         Command::Plan(args) => cmd::plan::plan(&settings, &args, &mut out, &mut err),
         Command::Stats(args) => cmd::stats::stats(&settings, &args, &clock, &mut out, &mut err),
+        Command::Find(args) => cmd::find::find(&settings, &args, &clock, &mut out, &mut err),
         Command::Merge(args) => cmd::merge::merge(&settings, &args.file, &mut out, &mut err),
         Command::Suspend(args) => cmd::hold::set(&settings, &args.keys, true, &clock, &mut out, &mut err),
         Command::Unsuspend(args) => cmd::hold::set(&settings, &args.keys, false, &clock, &mut out, &mut err),

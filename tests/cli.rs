@@ -478,6 +478,40 @@ fn merge_folds_another_devices_log_in_exactly_once() {
 }
 
 #[test]
+fn find_lists_the_cards_that_mention_every_word_with_their_status() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let now = "2026-11-24T09:00:00+00:00";
+    user.run(now, &["review", "--deck", "two"], "\n5\n:suspend\n");
+    let run = user.run(now, &["find", "QUESTION", "--deck", "two"], "");
+    assert_eq!(
+        run.stdout,
+        "two/a                                due 2026-11-25 Question A\n\
+         two/b                                suspended      Question B\n\
+         2 card(s).\n"
+    );
+    // Every word must match; notes and options count too.
+    let run = user.run(now, &["find", "canary", "kserve", "--json"], "");
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let keys: Vec<&str> = found
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["key"].as_str())
+        .collect();
+    assert!(keys.contains(&"ops/kserve-canary-percent"), "{keys:?}");
+    assert!(
+        keys.iter().all(|k| k.starts_with("ops/") || k.starts_with("sd/")),
+        "{keys:?}"
+    );
+    let none = user.run(now, &["find", "zzzz-nothing"], "");
+    assert_eq!(
+        (none.code, none.stdout.as_str()),
+        (0, "No card mentions zzzz-nothing.\n")
+    );
+}
+
+#[test]
 fn suspend_names_whole_cards_or_one_side_and_checks_every_name_first() {
     let user = User::new();
     let now = "2026-11-24T09:00:00+00:00";

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod card;
 pub mod deck;
+pub mod find;
 pub mod hold;
 pub mod merge;
 pub mod plan;

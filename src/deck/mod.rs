@@ -159,6 +159,36 @@ impl Card {
 
     /// The question and answer text of a facet (choice options are listed by the
     /// front end, which shuffles them).
+    /// Every piece of text on the card: what `recall find` searches.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut texts: Vec<&str> = vec![self.id.as_str()];
+        match &self.content {
+            Content::Basic { front, back } | Content::Reversible { front, back } => {
+                texts.extend([front.as_str(), back.as_str()])
+            }
+            Content::Cloze { text, .. } => texts.push(text),
+            Content::Choice { question, options, .. } => {
+                texts.push(question);
+                texts.extend(options.iter().map(String::as_str));
+            }
+            Content::Typed { question, answers } => {
+                texts.push(question);
+                texts.extend(answers.iter().map(String::as_str));
+            }
+        }
+        texts.extend(self.topic.as_deref());
+        texts.extend(self.notes.as_deref());
+        texts.extend(self.tags.iter().map(String::as_str));
+        texts.extend(self.points.iter().map(String::as_str));
+        texts
+    }
+
+    /// Whether every word (lower case) occurs somewhere on the card, ignoring case.
+    pub fn matches(&self, words: &[String]) -> bool {
+        let text = self.texts().join("\n").to_lowercase();
+        words.iter().all(|w| text.contains(w.as_str()))
+    }
+
     pub fn sides(&self, facet: Facet) -> (String, String) {
         match (&self.content, facet) {
             (Content::Basic { front, back } | Content::Reversible { front, back }, Facet::Reverse) => {
