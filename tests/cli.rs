@@ -529,7 +529,7 @@ fn suspend_names_whole_cards_or_one_side_and_checks_every_name_first() {
             Cloze(id: "c", text: "{{c1::Precision}} and {{c2::recall}}"),
         ])"#,
     );
-    let run = user.run(now, &["suspend", "rev/r", "rev/c:c2"], "");
+    let run = user.run(now, &["suspend", "rev/r", "rev/c:c2", "rev/r:rev"], "");
     assert_eq!(
         run.stdout, "Suspended rev/r.\nSuspended rev/r:rev.\nSuspended rev/c:c2.\n",
         "{}",

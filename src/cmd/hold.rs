@@ -49,11 +49,14 @@ pub(crate) fn set(
     let now = clock.now();
     let holds = Holds::of(&collection.marks, settings.rollover.study_day(now), settings.rollover);
     // Every name is checked before anything is written.
-    let mut keys = Vec::new();
+    let mut keys: Vec<CardKey> = Vec::new();
     for name in names {
-        keys.extend(keys_named(&collection, name)?);
+        for key in keys_named(&collection, name)? {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
     }
-    keys.dedup();
     for key in keys {
         let held = holds.get(&key).filter(|h| *h != Hold::Buried);
         let action = match (suspend, held) {
