@@ -421,6 +421,34 @@ mod builtin_decks {
         }
     }
 
+    /// An answer is meant to be said aloud in an interview: about 60 words at
+    /// most, with reasoning and sources in `notes`. Code blocks do not count,
+    /// since they are read, not recited.
+    #[test]
+    fn every_answer_is_short_enough_to_recite() {
+        const MOST_WORDS: usize = 60;
+        let (decks, _) = library();
+        let mut long = Vec::new();
+        for deck in &decks {
+            for card in &deck.cards {
+                let (_, answer) = card.sides(crate::deck::Facet::Main);
+                let mut in_code = false;
+                let mut words = 0;
+                for line in answer.lines() {
+                    if line.trim_start().starts_with("```") {
+                        in_code = !in_code;
+                    } else if !in_code {
+                        words += line.split_whitespace().count();
+                    }
+                }
+                if words > MOST_WORDS {
+                    long.push(format!("{}/{}: {words} words", deck.id, card.id));
+                }
+            }
+        }
+        assert!(long.is_empty(), "answers over {MOST_WORDS} words: {long:?}");
+    }
+
     #[test]
     fn new_cards_follow_the_roadmap_from_stage_one() {
         let (_, roadmap) = library();
