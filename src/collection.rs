@@ -435,7 +435,7 @@ mod builtin_decks {
                 let mut in_code = false;
                 let mut words = 0;
                 for line in answer.lines() {
-                    if line.trim_start().starts_with("```") {
+                    if crate::render::is_fence(line) {
                         in_code = !in_code;
                     } else if !in_code {
                         words += line.split_whitespace().count();

@@ -19,6 +19,11 @@ pub fn escape_controls(text: &str) -> String {
     out
 }
 
+/// Whether a line of card text opens or closes a fenced code block (```).
+pub fn is_fence(line: &str) -> bool {
+    line.trim_start().starts_with("```")
+}
+
 /// Card text laid out for a terminal `width` columns wide, each line prefixed by
 /// `indent`. Prose paragraphs are wrapped (counting the display width of wide and
 /// combining characters); fenced code blocks (```) keep their lines as written.
@@ -29,7 +34,7 @@ pub fn layout(text: &str, width: usize, indent: &str) -> String {
     let mut in_code = false;
     for line in text.lines() {
         let line = line.replace('\t', "    ");
-        let fence = line.trim_start().starts_with("```");
+        let fence = is_fence(&line);
         if fence || in_code {
             if fence {
                 in_code = !in_code;
