@@ -211,29 +211,66 @@ impl Prompter<'_> {
         }
     }
 
-    /// Asks for kind, topic and the fields of that kind. `topics` are offered for
-    /// completion.
-    pub fn ask(&mut self, topics: Vec<String>) -> io::Result<Option<Fields>> {
-        let mut fields = Fields::default();
+    /// Asks for the fields of one card. What `asking.given` holds (from flags) is
+    /// kept and its prompt skipped; the previous card's kind and topic are offered as
+    /// defaults.
+    pub fn ask(&mut self, asking: &Asking<'_>) -> io::Result<Option<Fields>> {
+        let given = asking.given;
+        let mut fields = Fields {
+            id: given.id.clone(),
+            ..Fields::default()
+        };
         let names: Vec<String> = Kind::ALL.iter().map(|(n, _)| (*n).to_string()).collect();
-        self.input.complete_with(names.clone());
-        fields.kind = loop {
-            let Some(text) = self.line(&format!("kind ({}) [basic] › ", names.join(", ")))? else {
-                return Ok(None);
-            };
-            if text.trim().is_empty() {
-                break Kind::Basic;
-            }
-            match Kind::parse(&text) {
-                Some(kind) => break kind,
-                None => writeln!(self.out, "  {:?} is not a kind: {}", text.trim(), names.join(", "))?,
+        let (last_kind, last_topic) = asking.last.clone().unwrap_or_default();
+        fields.kind = if asking.kind_given {
+            given.kind
+        } else {
+            self.input.complete_with(names.clone());
+            let default = Kind::ALL
+                .iter()
+                .find(|(_, k)| *k == last_kind)
+                .map_or("basic", |(n, _)| n);
+            loop {
+                let Some(text) = self.line(&format!("kind ({}) [{default}] › ", names.join(", ")))? else {
+                    return Ok(None);
+                };
+                if text.trim().is_empty() {
+                    break last_kind;
+                }
+                match Kind::parse(&text) {
+                    Some(kind) => break kind,
+                    None => writeln!(self.out, "  {:?} is not a kind: {}", text.trim(), names.join(", "))?,
+                }
             }
         };
-        self.input.complete_with(topics);
-        let Some(topic) = self.value("topic (optional, Tab completes) › ", true)? else {
-            return Ok(None);
+        fields.topic = match &given.topic {
+            Some(topic) => Some(topic.clone()),
+            None => {
+                self.input.complete_with(asking.topics.to_vec());
+                let prompt = match &last_topic {
+                    Some(topic) => format!("topic (Tab completes; - for none) [{topic}] › "),
+                    None => "topic (optional, Tab completes) › ".to_string(),
+                };
+                loop {
+                    let Some(topic) = self.value(&prompt, true)? else {
+                        return Ok(None);
+                    };
+                    match topic.as_str() {
+                        "" => break last_topic.clone(),
+                        "-" => break None,
+                        t if crate::deck::is_valid_id(t) => break Some(t.to_string()),
+                        t => {
+                            writeln!(
+                                self.out,
+                                "  {t:?} is not a topic id (letters, digits, '-', '_', '.'). Known topics:"
+                            )?;
+                            let list = crate::render::layout(&asking.topics.join(", "), 80, "    ");
+                            write!(self.out, "{list}")?;
+                        }
+                    }
+                }
+            }
         };
-        fields.topic = Some(topic).filter(|t| !t.is_empty());
         self.input.complete_with(Vec::new());
         writeln!(
             self.out,
@@ -294,16 +331,62 @@ impl Prompter<'_> {
                 (fields.question, fields.answers) = (Some(question), answers);
             }
         }
-        let Some(notes) = self.value("notes (optional) › ", true)? else {
-            return Ok(None);
+        fields.notes = match &given.notes {
+            Some(notes) => Some(notes.clone()),
+            None => {
+                let Some(notes) = self.value("notes (optional) › ", true)? else {
+                    return Ok(None);
+                };
+                Some(notes).filter(|n| !n.is_empty())
+            }
         };
-        fields.notes = Some(notes).filter(|n| !n.is_empty());
-        let Some(points) = self.list("key point (optional, empty to finish)", 0)? else {
-            return Ok(None);
+        fields.tags = if given.tags.is_empty() {
+            let Some(tags) = self.value("tags (optional, separated by spaces or commas) › ", true)? else {
+                return Ok(None);
+            };
+            tags.split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        } else {
+            given.tags.clone()
         };
-        fields.points = points;
+        fields.points = if given.points.is_empty() {
+            let Some(points) = self.list("key point (optional, empty to finish)", 0)? else {
+                return Ok(None);
+            };
+            points
+        } else {
+            given.points.clone()
+        };
         Ok(Some(fields))
     }
+
+    /// Whether to add another card (Enter says yes). `None` at the end of input.
+    pub fn another(&mut self, deck: &str) -> io::Result<bool> {
+        loop {
+            let Some(text) = self.line(&format!("Add another card to {deck}? [Y/n] › "))? else {
+                return Ok(false);
+            };
+            match text.trim().to_lowercase().as_str() {
+                "" | "y" | "yes" => return Ok(true),
+                "n" | "no" | "q" | ":q" | ":quit" => return Ok(false),
+                _ => writeln!(self.out, "  y or n, please.")?,
+            }
+        }
+    }
+}
+
+/// What the prompts start from.
+pub struct Asking<'a> {
+    /// Topic ids Tab completes and a refused topic lists.
+    pub topics: &'a [String],
+    /// Fields given as flags: their prompts are skipped.
+    pub given: &'a Fields,
+    /// Whether `--kind` was given (the kind prompt is skipped).
+    pub kind_given: bool,
+    /// The kind and topic of the card added just before, offered as defaults.
+    pub last: Option<(Kind, Option<String>)>,
 }
 
 #[cfg(test)]
@@ -335,7 +418,7 @@ mod tests {
             text: Some("The {{c1::GIL}} locks".into()),
             ..Fields::default()
         };
-        assert_eq!(build_card(&fields, &[]).expect("cloze").id, "the-gil-locks");
+        assert_eq!(build_card(&fields, &[]).expect("cloze").id, "gil-locks");
         assert!(
             build_card(&Fields::default(), &[])
                 .expect_err("empty")
@@ -345,22 +428,78 @@ mod tests {
 
     #[test]
     fn prompts_ask_for_each_field_and_check_as_they_go() {
-        let script = "cloze\nml.metrics\nno deletion\nF1 is the {{c1::harmonic}} mean\n\"\"\"\nline one\nline two\n\"\"\"\nfirst point\n\n";
+        let script = "cloze\nwhat topic?\nml.metrics\nno deletion\nF1 is the {{c1::harmonic}} mean\n\"\"\"\nline one\nline two\n\"\"\"\nformula, f1\nfirst point\n\n";
         let mut input = Piped(script.as_bytes());
         let mut out = Vec::new();
         let fields = Prompter {
             input: &mut input,
             out: &mut out,
         }
-        .ask(vec![])
+        .ask(&Asking {
+            topics: &[],
+            given: &Fields::default(),
+            kind_given: false,
+            last: None,
+        })
         .expect("io")
         .expect("fields");
         assert_eq!(fields.kind, Kind::Cloze);
         assert_eq!(fields.topic.as_deref(), Some("ml.metrics"));
         assert_eq!(fields.text.as_deref(), Some("F1 is the {{c1::harmonic}} mean"));
         assert_eq!(fields.notes.as_deref(), Some("line one\nline two"));
+        assert_eq!(fields.tags, ["formula", "f1"]);
         assert_eq!(fields.points, ["first point"]);
         let shown = String::from_utf8(out).expect("utf-8");
         assert!(shown.contains("No deletions"), "{shown}");
+        assert!(shown.contains("\"what topic?\" is not a topic id"), "{shown}");
+    }
+
+    #[test]
+    fn flags_given_skip_their_prompts_and_the_last_card_sets_the_defaults() {
+        let given = Fields {
+            kind: Kind::Choice,
+            topic: Some("ml.metrics".into()),
+            ..Fields::default()
+        };
+        let mut input = Piped("Which?\nx\ny\n\nb\n\n\n\n".as_bytes());
+        let mut out = Vec::new();
+        let fields = Prompter {
+            input: &mut input,
+            out: &mut out,
+        }
+        .ask(&Asking {
+            topics: &[],
+            given: &given,
+            kind_given: true,
+            last: None,
+        })
+        .expect("io")
+        .expect("fields");
+        assert_eq!(fields.kind, Kind::Choice);
+        assert_eq!(fields.question.as_deref(), Some("Which?"));
+        assert_eq!(fields.correct, [1]);
+        let shown = String::from_utf8(out).expect("utf-8");
+        assert!(!shown.contains("kind ("), "{shown}");
+        assert!(!shown.contains("topic ("), "{shown}");
+        // A second card: Enter keeps the last kind and topic.
+        let mut input = Piped("\n\nQ?\nA\n\n\n\n".as_bytes());
+        let mut out = Vec::new();
+        let fields = Prompter {
+            input: &mut input,
+            out: &mut out,
+        }
+        .ask(&Asking {
+            topics: &[],
+            given: &Fields::default(),
+            kind_given: false,
+            last: Some((Kind::Reversible, Some("py.gil".into()))),
+        })
+        .expect("io")
+        .expect("fields");
+        assert_eq!(fields.kind, Kind::Reversible);
+        assert_eq!(fields.topic.as_deref(), Some("py.gil"));
+        let shown = String::from_utf8(out).expect("utf-8");
+        assert!(shown.contains("[reversible] › "), "{shown}");
+        assert!(shown.contains("[py.gil] › "), "{shown}");
     }
 }

@@ -140,12 +140,14 @@ pub fn points_grade(covered: usize, total: usize) -> Grade {
     u8::try_from(grade).ok().and_then(Grade::new).unwrap_or(Grade::PERFECT)
 }
 
-/// Reads which key points were covered: numbers (`1 3`), `all` or `none` (or empty).
+/// Reads which key points were covered: numbers (`1 3`), `all` or `none`. An empty
+/// answer is not "none": the REPL reads it as skipping the checklist.
 pub fn parse_points(input: &str, total: usize) -> Result<Vec<usize>, String> {
     let input = input.trim().to_lowercase();
     match input.as_str() {
         "all" | "a" => return Ok((0..total).collect()),
-        "" | "none" | "n" | "-" => return Ok(Vec::new()),
+        "none" | "n" | "-" | "0" => return Ok(Vec::new()),
+        "" => return Err("say which points you covered: numbers, `all` or `none`".into()),
         _ => {}
     }
     let mut covered = Vec::new();
@@ -161,7 +163,8 @@ pub fn parse_points(input: &str, total: usize) -> Result<Vec<usize>, String> {
             }
             _ => {
                 return Err(format!(
-                    "{word:?} is not a point number: use 1 to {total}, `all` or `none`"
+                    "{word:?} is not a point number: there are {total} (1 to {total}); type `all` or `none`, \
+                     or press Enter to go to the grade"
                 ));
             }
         }
@@ -215,7 +218,13 @@ mod tests {
         assert_eq!(points_grade(2, 3).value(), 4);
         assert_eq!(parse_points("1 3", 3), Ok(vec![0, 2]));
         assert_eq!(parse_points("all", 2), Ok(vec![0, 1]));
-        assert_eq!(parse_points("", 2), Ok(vec![]));
+        assert_eq!(parse_points("none", 2), Ok(vec![]));
+        assert!(parse_points("", 2).is_err(), "empty is not none");
+        assert!(
+            parse_points("5", 3)
+                .expect_err("a grade")
+                .contains("Enter to go to the grade")
+        );
         assert!(parse_points("4", 3).is_err());
     }
 }

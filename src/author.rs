@@ -163,21 +163,45 @@ pub fn card_indent(text: &str) -> String {
         .map_or("        ".to_string(), |c| " ".repeat(c.start.col.saturating_sub(1)))
 }
 
-/// A card id made from its question: the first words, lower-case, joined by '-',
-/// made unique among `taken` with a number.
+/// Words that carry no meaning in a card's id: question words, articles, auxiliaries
+/// and the commonest prepositions. "What does dropout do at training time?" is
+/// `dropout-training-time`, not `what-does-dropout-do-at`.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "an", "and", "are", "as", "at", "be", "by", "can", "could", "did", "do", "does", "for", "from",
+    "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "of", "on", "or", "should", "so", "than", "that",
+    "the", "their", "them", "then", "there", "these", "this", "to", "was", "we", "were", "what", "when", "where",
+    "which", "who", "why", "will", "with", "would", "you", "your",
+];
+
+/// How many meaningful words an id keeps: enough to tell cards apart, short enough to
+/// type (`recall card DECK/ID`).
+const ID_WORDS: usize = 4;
+
+/// A card id made from its question: its first meaningful words (stop words dropped),
+/// lower-case, joined by '-', made unique among `taken` with a number.
 pub fn new_card_id(question: &str, taken: &[&str]) -> String {
     // "Python's" is one word, not "python-s".
     let words: Vec<String> = question
         .replace(['\'', '’'], "")
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(5)
         .map(str::to_ascii_lowercase)
         .collect();
-    let base = if words.is_empty() {
-        "card".to_string()
+    let meaningful: Vec<&String> = words.iter().filter(|w| !STOP_WORDS.contains(&w.as_str())).collect();
+    // A question of stop words only ("What is it?") keeps its words rather than none.
+    let chosen: Vec<&String> = if meaningful.is_empty() {
+        words.iter().collect()
     } else {
-        words.join("-")
+        meaningful
+    };
+    let base = match chosen.as_slice() {
+        [] => "card".to_string(),
+        chosen => chosen
+            .iter()
+            .take(ID_WORDS)
+            .map(|w| w.as_str())
+            .collect::<Vec<_>>()
+            .join("-"),
     };
     if !taken.contains(&base.as_str()) {
         return base;
@@ -283,15 +307,19 @@ mod tests {
 
     #[test]
     fn ids_come_from_the_question_and_stay_unique() {
-        assert_eq!(
-            new_card_id("What is the F1 score, exactly?", &[]),
-            "what-is-the-f1-score"
-        );
-        assert_eq!(
-            new_card_id("What is the F1 score?", &["what-is-the-f1-score"]),
-            "what-is-the-f1-score-2"
-        );
+        assert_eq!(new_card_id("What is the F1 score, exactly?", &[]), "f1-score-exactly");
+        assert_eq!(new_card_id("What is the F1 score?", &["f1-score"]), "f1-score-2");
         assert_eq!(new_card_id("¿?", &[]), "card");
         assert_eq!(new_card_id("Python's GIL?", &[]), "pythons-gil");
+        // Stop words go, the key terms stay, whole words only.
+        assert_eq!(
+            new_card_id("What does dropout do at training time?", &[]),
+            "dropout-training-time"
+        );
+        assert_eq!(
+            new_card_id("How do you choose K in k-means clustering with the elbow method?", &[]),
+            "choose-k-k-means"
+        );
+        assert_eq!(new_card_id("What is it?", &[]), "what-is-it");
     }
 }

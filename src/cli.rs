@@ -1,23 +1,17 @@
-//! The command line: arguments become checked settings, then each command runs
-//! against the library. This is the edge where the clock, the environment, the
-//! terminal and the files meet the pure core.
+//! The command line: clap's types, and what they become. Each command's arguments
+//! are turned into that command's options (plain values, checked where they can be
+//! here), and the command runs with the shared context of [`crate::app`]. Nothing
+//! below this module sees clap.
 
-use std::io::{self, IsTerminal, Write};
+use std::io;
 use std::path::PathBuf;
 
-use chrono::{DateTime, FixedOffset, Local};
 use clap::{Args, Parser, Subcommand};
-use serde::Serialize;
 
 use crate::add::{Fields, Kind};
+use crate::app::{App, Error, Globals};
 use crate::cmd;
-use crate::collection::{self, Collection, Library, Scope, Settings};
-use crate::config::Config;
-use crate::deck::{Origin, Problem, Rules, Source};
-use crate::log::{self, LogError};
-use crate::repl::{self, Clock};
-use crate::roadmap::Roadmap;
-use crate::sched::Rollover;
+use crate::collection::Scope;
 
 const ABOUT: &str = "Spaced repetition in the terminal, with the ML engineer roadmap built in.";
 
@@ -95,9 +89,9 @@ pub struct AddArgs {
     /// The deck to add to (one of yours) [asked when not given]
     #[arg(long, value_name = "ID")]
     pub deck: Option<String>,
-    /// The kind of card
-    #[arg(long, value_enum, default_value_t = KindArg::Basic)]
-    pub kind: KindArg,
+    /// The kind of card [asked when no content is given, else basic]
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
     /// The card id [default: made from the question]
     #[arg(long)]
     pub id: Option<String>,
@@ -134,6 +128,9 @@ pub struct AddArgs {
     /// A key point a full answer covers (repeat for several)
     #[arg(long = "point", value_name = "TEXT")]
     pub points: Vec<String>,
+    /// With --deck naming a built-in deck: make a deck of yours with that id, which hides the built-in one
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -146,32 +143,32 @@ pub enum KindArg {
 }
 
 impl AddArgs {
-    /// Whether the card's content came with the command (a script), not from prompts.
-    pub(crate) fn has_content(&self) -> bool {
-        self.front.is_some() || self.back.is_some() || self.text.is_some() || self.question.is_some()
-    }
-
-    pub(crate) fn fields(&self) -> Fields {
-        Fields {
-            kind: match self.kind {
-                KindArg::Basic => Kind::Basic,
-                KindArg::Reversible => Kind::Reversible,
-                KindArg::Cloze => Kind::Cloze,
-                KindArg::Choice => Kind::Choice,
-                KindArg::Typed => Kind::Typed,
+    fn options(self) -> cmd::add::AddOptions {
+        cmd::add::AddOptions {
+            deck: self.deck,
+            kind_given: self.kind.is_some(),
+            replace: self.replace,
+            fields: Fields {
+                kind: match self.kind.unwrap_or(KindArg::Basic) {
+                    KindArg::Basic => Kind::Basic,
+                    KindArg::Reversible => Kind::Reversible,
+                    KindArg::Cloze => Kind::Cloze,
+                    KindArg::Choice => Kind::Choice,
+                    KindArg::Typed => Kind::Typed,
+                },
+                id: self.id,
+                topic: self.topic,
+                front: self.front,
+                back: self.back,
+                text: self.text,
+                question: self.question,
+                options: self.options,
+                correct: self.correct,
+                answers: self.answers,
+                notes: self.notes,
+                tags: self.tags,
+                points: self.points,
             },
-            id: self.id.clone(),
-            topic: self.topic.clone(),
-            front: self.front.clone(),
-            back: self.back.clone(),
-            text: self.text.clone(),
-            question: self.question.clone(),
-            options: self.options.clone(),
-            correct: self.correct.clone(),
-            answers: self.answers.clone(),
-            notes: self.notes.clone(),
-            tags: self.tags.clone(),
-            points: self.points.clone(),
         }
     }
 }
@@ -199,8 +196,14 @@ pub struct QuizArgs {
     #[arg(long)]
     pub history: bool,
     /// An interview date (YYYY-MM-DD): quiz toward covering every card in scope by then
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub until: Option<chrono::NaiveDate>,
+}
+
+/// A date as YYYY-MM-DD, with a message that says so when it is not one.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date: write it as YYYY-MM-DD, e.g. 2026-12-15"))
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +219,9 @@ pub struct ImportArgs {
     /// The new deck's title [default: the file's name]
     #[arg(long)]
     pub title: Option<String>,
+    /// Allow an id that names a built-in deck: your deck then takes its place everywhere
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +235,9 @@ pub struct ExportArgs {
     /// Write here instead of to standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Overwrite the output file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -260,6 +269,9 @@ pub struct NewDeckArgs {
     /// Its title [default: the id]
     #[arg(long)]
     pub title: Option<String>,
+    /// Allow an id that names a built-in deck: your deck then takes its place everywhere
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +293,20 @@ pub struct ScopeArgs {
     /// Only this topic, e.g. ml.metrics (repeatable)
     #[arg(long = "topic", value_name = "ID")]
     pub topics: Vec<String>,
+    /// Only cards with this tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+impl ScopeArgs {
+    fn scope(self) -> Scope {
+        Scope {
+            decks: self.decks,
+            sections: self.sections,
+            topics: self.topics,
+            tags: self.tags,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -327,7 +353,7 @@ pub struct FindArgs {
 
 #[derive(Debug, Args)]
 pub struct HoldArgs {
-    /// Cards as DECK/CARD (every side of the card) or DECK/CARD:rev, DECK/CARD:c2 (one side)
+    /// Cards as DECK/CARD (every side of the card) or DECK/CARD:rev, DECK/CARD:c2 (one side); a card id alone where it is unique
     #[arg(required = true, value_name = "KEY")]
     pub keys: Vec<String>,
 }
@@ -341,7 +367,7 @@ pub struct SuspendedArgs {
 
 #[derive(Debug, Args)]
 pub struct CardArgs {
-    /// The card, as DECK/CARD (e.g. ml/f1-formula)
+    /// The card, as DECK/CARD (e.g. ml/f1-formula), or its id alone where no other deck has it
     pub key: String,
     /// Print JSON for scripts
     #[arg(long)]
@@ -367,245 +393,6 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
-/// Everything that can stop a command, with the text the user sees.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Log(#[from] LogError),
-    #[error(transparent)]
-    Repl(#[from] repl::ReplError),
-    #[error("{0}")]
-    Roadmap(Problem),
-    #[error("config {0}")]
-    Config(Problem),
-    #[error(
-        "RECALL_NOW={value:?} is not an RFC 3339 time with a UTC offset (e.g. 2026-11-24T09:00:00+01:00): {reason}"
-    )]
-    BadNow { value: String, reason: String },
-    #[error("--rollover-hour {0} is out of range: use an hour from 0 to 23")]
-    BadRollover(u32),
-    #[error("no deck with id {id:?}; decks: {known}")]
-    UnknownDeck { id: String, known: String },
-    #[error("no {what} {id:?} in the roadmap or your decks")]
-    UnknownScope { what: &'static str, id: String },
-    #[error("{0:?} is not a card key: write it as DECK/CARD, e.g. ml/f1-formula")]
-    BadKey(String),
-    #[error("no card {0}")]
-    UnknownCard(String),
-    #[error("no data directory: set RECALL_HOME or pass --data-dir ({0})")]
-    NoDataDir(String),
-    #[error("{count} problem(s) in deck files")]
-    DeckProblems { count: usize },
-    #[error("{0}")]
-    Output(#[from] io::Error),
-    #[error("{path}: {source}")]
-    File {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-    #[error("{0:?} is not a valid deck id: use letters, digits, '-', '_' and '.'")]
-    BadDeckId(String),
-    #[error("{} already exists; recall never overwrites a deck file", .0.display())]
-    DeckExists(PathBuf),
-    #[error("deck {0:?} is built into recall and cannot be edited; start your own with `recall deck new`")]
-    BuiltInDeck(String),
-    #[error("cannot add this card: {0}")]
-    BadCard(String),
-    #[error("the deck file would not check after the edit, so it was left as it was")]
-    EditBreaksDeck,
-    #[error("{count} deck file(s) are not formatted; run `recall deck fmt`")]
-    Unformatted { count: usize },
-    #[error("formatting {0} would change what the deck means, so it was left alone; please report this")]
-    FormatChangesMeaning(PathBuf),
-    #[error("cannot tell the format of {0} from its name; say --format anki, csv or markdown")]
-    UnknownFormat(PathBuf),
-    #[error("{file}: nothing to import ({skipped} line(s) skipped)")]
-    NothingImported { file: PathBuf, skipped: usize },
-    #[error("--time {0:?} is not a duration: write 15m, 90s or 1h")]
-    BadDuration(String),
-    #[error(
-        "nothing to ask: no cards in the quiz's scope (suspended cards are left out; `recall suspended` lists them)"
-    )]
-    EmptyQuiz,
-    #[error("quiz history {}:{line}: {reason}", path.display())]
-    BadHistory { path: PathBuf, line: usize, reason: String },
-    #[error("you have no decks to add to yet; create one with `recall deck new ID`")]
-    NoUserDecks,
-    #[error("{0}\nnothing was merged: a rewritten log would lose that line, so fix or remove it first")]
-    UnreadableLog(String),
-    #[error("{} is your own review log; merge another device's copy of it", .0.display())]
-    MergeSelf(PathBuf),
-}
-
-impl Error {
-    /// Whether the error is only the reader of our output going away (`recall plan |
-    /// head`), which is their choice and not a failure.
-    pub fn is_broken_pipe(&self) -> bool {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(self);
-        while let Some(e) = source {
-            if let Some(io) = e.downcast_ref::<io::Error>()
-                && io.kind() == io::ErrorKind::BrokenPipe
-            {
-                return true;
-            }
-            source = e.source();
-        }
-        false
-    }
-
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::BadNow { .. } | Error::BadRollover(_) | Error::BadKey(_) | Error::BadDuration(_) => 2,
-            _ => 1,
-        }
-    }
-}
-
-/// The clock at the edge: the system's, or a fixed `RECALL_NOW`.
-pub enum AppClock {
-    System,
-    Fixed(DateTime<FixedOffset>),
-}
-
-impl AppClock {
-    pub fn from_env() -> Result<AppClock, Error> {
-        match std::env::var("RECALL_NOW") {
-            Ok(value) if !value.trim().is_empty() => DateTime::parse_from_rfc3339(value.trim())
-                .map(AppClock::Fixed)
-                .map_err(|e| Error::BadNow {
-                    value,
-                    reason: e.to_string(),
-                }),
-            _ => Ok(AppClock::System),
-        }
-    }
-}
-
-impl Clock for AppClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        match self {
-            AppClock::System => Local::now().fixed_offset(),
-            AppClock::Fixed(at) => *at,
-        }
-    }
-}
-
-fn settings(global: &GlobalArgs) -> Result<(Settings, Config), Error> {
-    use etcetera::BaseStrategy;
-    let config_path = match &global.config {
-        Some(path) => path.clone(),
-        None => etcetera::choose_base_strategy()
-            .map_err(|e| Error::NoDataDir(e.to_string()))?
-            .config_dir()
-            .join("recall/config.ron"),
-    };
-    let config = Config::load(&config_path).map_err(Error::Config)?;
-    let hour = global
-        .rollover_hour
-        .or(config.rollover_hour)
-        .unwrap_or(Rollover::DEFAULT.hour());
-    let rollover = Rollover::new(hour).ok_or(Error::BadRollover(hour))?;
-    let data_dir = match &global.data_dir {
-        Some(dir) => dir.clone(),
-        None => etcetera::choose_base_strategy()
-            .map_err(|e| Error::NoDataDir(e.to_string()))?
-            .data_dir()
-            .join("recall"),
-    };
-    let mut deck_dirs = config.deck_dirs.clone();
-    deck_dirs.extend(global.deck_dirs.iter().cloned());
-    Ok((
-        Settings {
-            data_dir,
-            deck_dirs,
-            rollover,
-        },
-        config,
-    ))
-}
-
-pub(crate) fn roadmap() -> Result<Roadmap, Error> {
-    Roadmap::builtin().map_err(Error::Roadmap)
-}
-
-/// Loads the decks; problems in the user's decks are reported and those decks skipped.
-pub(crate) fn library(settings: &Settings, err: &mut dyn Write) -> Result<Library, Error> {
-    let library = Library::load(settings, roadmap()?);
-    for problem in &library.problems {
-        writeln!(err, "warning: skipping a deck: {problem}")?;
-    }
-    Ok(library)
-}
-
-/// The decks and the log, loaded side by side. `lock` takes the log for writing (a
-/// review, or a quiz that records); otherwise it is only read.
-pub(crate) fn open_collection(
-    settings: &Settings,
-    err: &mut dyn Write,
-    lock: bool,
-) -> Result<(Collection, Option<log::Writer>), Error> {
-    let path = settings.log_path();
-    let (collection, writer, warnings) = Collection::load(settings, roadmap()?, || {
-        if lock {
-            log::Writer::open(&path).map(|(writer, parsed)| (Some(writer), parsed))
-        } else {
-            log::read(&path).map(|parsed| (None, parsed))
-        }
-    })?;
-    for problem in &collection.library.problems {
-        writeln!(err, "warning: skipping a deck: {problem}")?;
-    }
-    for warning in &warnings {
-        writeln!(err, "warning: {warning}")?;
-    }
-    Ok((collection, writer))
-}
-
-/// Where the REPL reads from, and the width it wraps to: rustyline and the terminal's
-/// width when both ends are a terminal; plain lines from stdin and 80 columns otherwise
-/// (scripts, tests, pipes).
-pub(crate) fn repl_input() -> io::Result<(Box<dyn repl::Input>, usize)> {
-    let stdin = io::stdin();
-    if stdin.is_terminal() && io::stdout().is_terminal() {
-        Ok((Box::new(repl::Terminal::new()?), textwrap::termwidth()))
-    } else {
-        let width = if io::stdout().is_terminal() {
-            textwrap::termwidth()
-        } else {
-            80
-        };
-        Ok((Box::new(repl::Piped(stdin.lock())), width))
-    }
-}
-
-/// Writes a deck file (atomically) only if its new text checks as a deck; otherwise
-/// reports the problems and leaves the file as it was.
-pub(crate) fn write_checked_deck(path: &std::path::Path, text: &str, err: &mut dyn Write) -> Result<(), Error> {
-    let source = Source {
-        origin: Origin::File(path.to_path_buf()),
-        text: text.to_string(),
-    };
-    if let Err(problems) = crate::deck::parse(&source, &Rules::default()) {
-        for problem in problems {
-            writeln!(err, "{problem}")?;
-        }
-        return Err(Error::EditBreaksDeck);
-    }
-    collection::write_atomic(path, text).map_err(|source| Error::File {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-pub(crate) fn unknown_deck(library: &Library, id: &str) -> Error {
-    let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
-    Error::UnknownDeck {
-        id: id.to_string(),
-        known: known.join(", "),
-    }
-}
-
 pub fn run(cli: Cli) -> Result<(), Error> {
     if let Command::Completions(args) = &cli.command {
         // Needs no settings, so it works before anything is set up (even with a
@@ -614,99 +401,77 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         clap_complete::generate(args.shell, &mut command, "recall", &mut io::stdout());
         return Ok(());
     }
-    let (settings, config) = settings(&cli.global)?;
-    let clock = AppClock::from_env()?;
+    let app = App::new(&Globals {
+        data_dir: cli.global.data_dir,
+        deck_dirs: cli.global.deck_dirs,
+        rollover_hour: cli.global.rollover_hour,
+        config: cli.global.config,
+    })?;
     // Colour only where it can be seen: anstream drops the styles when stdout is not a
     // terminal or NO_COLOR is set.
     let mut out = anstream::AutoStream::auto(io::stdout().lock());
-    let mut err = io::stderr();
+    let out = &mut out;
+    let err = &mut io::stderr();
     match cli.command {
-        Command::Review(args) => cmd::review::review(&settings, &config, &args, &clock, &mut out, &mut err),
-        Command::Card(args) => cmd::card::card(&settings, &args, &clock, &mut out, &mut err),
-        Command::Plan(args) => cmd::plan::plan(&settings, &args, &mut out, &mut err),
-        Command::Stats(args) => cmd::stats::stats(&settings, &args, &clock, &mut out, &mut err),
-        Command::Find(args) => cmd::find::find(&settings, &args, &clock, &mut out, &mut err),
-        Command::Merge(args) => cmd::merge::merge(&settings, &args.file, &mut out, &mut err),
-        Command::Suspend(args) => cmd::hold::set(&settings, &args.keys, true, &clock, &mut out, &mut err),
-        Command::Unsuspend(args) => cmd::hold::set(&settings, &args.keys, false, &clock, &mut out, &mut err),
-        Command::Suspended(args) => cmd::hold::list(&settings, args.json, &clock, &mut out, &mut err),
-        Command::Deck(DeckCommand::Check(args)) => cmd::deck::check(&settings, &args, &mut out, &mut err),
-        Command::Deck(DeckCommand::Fmt(args)) => cmd::deck::fmt_decks(&settings, &args, &mut out, &mut err),
-        Command::Deck(DeckCommand::New(args)) => cmd::deck::new_deck(&settings, &args, &mut out, &mut err),
-        Command::Add(args) => cmd::add::add(&settings, &args, &mut out, &mut err),
-        Command::Quiz(args) => cmd::quiz::quiz(&settings, &config, &args, &clock, &mut out, &mut err),
-        Command::Import(args) => cmd::transfer::import(&settings, &args, &mut out, &mut err),
-        Command::Export(args) => cmd::transfer::export(&settings, &args, &mut out, &mut err),
+        Command::Review(a) => {
+            let options = cmd::review::ReviewOptions {
+                scope: a.scope.scope(),
+                new_per_day: a.new_per_day,
+                reviews_per_day: a.reviews_per_day,
+                seed: a.seed,
+            };
+            cmd::review::review(&app, &options, out, err)
+        }
+        Command::Card(a) => cmd::card::card(&app, &a.key, a.json, out, err),
+        Command::Plan(a) => cmd::plan::plan(&app, a.json, out, err),
+        Command::Stats(a) => cmd::stats::stats(&app, &a.scope.scope(), a.json, out, err),
+        Command::Find(a) => cmd::find::find(&app, &a.words, &a.scope.scope(), a.json, out, err),
+        Command::Merge(a) => cmd::merge::merge(&app, &a.file, out, err),
+        Command::Suspend(a) => cmd::hold::set(&app, &a.keys, true, out, err),
+        Command::Unsuspend(a) => cmd::hold::set(&app, &a.keys, false, out, err),
+        Command::Suspended(a) => cmd::hold::list(&app, a.json, out, err),
+        Command::Deck(DeckCommand::Check(a)) => cmd::deck::check(&app, &a.paths, a.strict, out, err),
+        Command::Deck(DeckCommand::Fmt(a)) => cmd::deck::fmt_decks(&app, &a.paths, a.check, out, err),
+        Command::Deck(DeckCommand::New(a)) => cmd::deck::new_deck(&app, &a.id, a.title.as_deref(), a.replace, out, err),
+        Command::Add(a) => cmd::add::add(&app, &a.options(), out, err),
+        Command::Quiz(a) => {
+            let a = *a;
+            let options = cmd::quiz::QuizOptions {
+                scope: a.scope.scope(),
+                count: a.count,
+                time: a.time.as_deref().map(cmd::quiz::parse_duration).transpose()?,
+                seed: a.seed,
+                record: a.record,
+                report: a.report,
+                history: a.history,
+                until: a.until,
+            };
+            cmd::quiz::quiz(&app, &options, out, err)
+        }
+        Command::Import(a) => {
+            let options = cmd::transfer::ImportOptions {
+                file: a.file,
+                deck: a.deck,
+                format: a.format.map(|f| match f {
+                    FormatArg::Anki => crate::interchange::Format::Anki,
+                    FormatArg::Csv => crate::interchange::Format::Csv,
+                    FormatArg::Markdown => crate::interchange::Format::Markdown,
+                }),
+                title: a.title,
+                replace: a.replace,
+            };
+            cmd::transfer::import(&app, &options, out, err)
+        }
+        Command::Export(a) => {
+            let options = cmd::transfer::ExportOptions {
+                deck: a.deck,
+                markdown: matches!(a.format, ExportFormatArg::Markdown),
+                output: a.output,
+                force: a.force,
+            };
+            cmd::transfer::export(&app, &options, out, err)
+        }
         // Answered above, before settings are read.
         Command::Completions(_) => Ok(()),
     }
-}
-
-pub(crate) fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-    writeln!(out, "{text}")?;
-    Ok(())
-}
-
-/// The scope of a review or quiz, each part checked against what exists.
-pub(crate) fn scope(library: &Library, args: &ScopeArgs) -> Result<Scope, Error> {
-    for id in &args.decks {
-        if library.deck(id).is_none() {
-            return Err(unknown_deck(library, id));
-        }
-    }
-    for id in &args.sections {
-        if library.roadmap.section(id).is_none() && !library.decks.iter().any(|d| d.section.as_deref() == Some(id)) {
-            return Err(Error::UnknownScope {
-                what: "section",
-                id: id.clone(),
-            });
-        }
-    }
-    let mut cards = library.decks.iter().flat_map(|d| d.cards.iter());
-    for id in &args.topics {
-        if library.roadmap.topic(id).is_none() && !cards.any(|c| c.topic.as_deref() == Some(id)) {
-            return Err(Error::UnknownScope {
-                what: "topic",
-                id: id.clone(),
-            });
-        }
-    }
-    Ok(Scope {
-        decks: args.decks.clone(),
-        sections: args.sections.clone(),
-        topics: args.topics.clone(),
-    })
-}
-
-/// The deck files named on the command line (folders give their `*.ron`), or every
-/// file in the user's deck folders. Problems reading folders are returned, not fatal.
-pub(crate) fn deck_paths(settings: &Settings, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Problem>), Error> {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    if paths.is_empty() {
-        for dir in settings.user_deck_dirs() {
-            files.extend(collection::deck_files(&dir).map_err(|source| Error::File {
-                path: dir.clone(),
-                source,
-            })?);
-        }
-        return Ok((files, problems));
-    }
-    for path in paths {
-        if path.is_dir() {
-            match collection::deck_files(path) {
-                Ok(found) => files.extend(found),
-                Err(e) => problems.push(Problem {
-                    file: path.display().to_string(),
-                    pos: crate::deck::Pos::START,
-                    message: format!("cannot read folder: {e}"),
-                    line_text: None,
-                }),
-            }
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok((files, problems))
 }

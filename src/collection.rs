@@ -72,15 +72,21 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
                 origin: Origin::File(path.to_path_buf()),
                 text,
             }),
-            Err(e) => Err(Problem {
-                file: path.display().to_string(),
-                pos: deck::Pos::START,
-                message: format!(
-                    "not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-                line_text: None,
-            }),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let line_end = bytes[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(bytes.len(), |i| at + i);
+                Err(Problem {
+                    file: path.display().to_string(),
+                    pos: deck::Pos::of_byte(bytes, at),
+                    message: format!("not UTF-8 text (byte 0x{:02x}); save the file as UTF-8", bytes[at]),
+                    line_text: Some(String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned()),
+                })
+            }
         },
         Err(e) => Err(Problem {
             file: path.display().to_string(),
@@ -128,14 +134,38 @@ pub fn check_sources(sources: &[Source], roadmap: &Roadmap, strict: bool) -> (Ve
     (decks, problems)
 }
 
-/// Which cards a command works on: all, or narrowed by decks, sections and topics.
-/// Several values of one kind widen (any of these sections); kinds narrow each other
-/// (these sections, and of them these decks).
+/// Which cards a command works on: all, or narrowed by decks, sections, topics and
+/// tags. Several values of one kind widen (any of these sections); kinds narrow each
+/// other (these sections, and of them these decks).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope {
     pub decks: Vec<String>,
     pub sections: Vec<String>,
     pub topics: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+impl Scope {
+    /// How the scope reads in a report: "the whole roadmap", or e.g. "section ml, tags a, b".
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (what, values) in [
+            ("deck", &self.decks),
+            ("section", &self.sections),
+            ("topic", &self.topics),
+            ("tag", &self.tags),
+        ] {
+            if !values.is_empty() {
+                let plural = if values.len() > 1 { "s" } else { "" };
+                parts.push(format!("{what}{plural} {}", values.join(", ")));
+            }
+        }
+        if parts.is_empty() {
+            "the whole roadmap".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
 }
 
 /// The decks available for study, with the problems of those that were skipped.
@@ -218,6 +248,9 @@ impl Library {
             }
             for (c, card) in deck_ref.cards.iter().enumerate() {
                 if !scope.topics.is_empty() && !card.topic.as_ref().is_some_and(|t| scope.topics.contains(t)) {
+                    continue;
+                }
+                if !scope.tags.is_empty() && !card.tags.iter().any(|t| scope.tags.contains(t)) {
                     continue;
                 }
                 if !scope.sections.is_empty()

@@ -598,7 +598,7 @@ mod tests {
         assert_eq!(strip(back.cards), strip(deck.cards));
         let plain = import_markdown("# Notes\n\n## What is MSE?\n\nMean squared error.\n\n## Empty?\n\n## Cloze?\nx\n");
         assert_eq!(plain.cards.len(), 2);
-        assert_eq!(plain.cards[0].id, "what-is-mse");
+        assert_eq!(plain.cards[0].id, "mse");
         assert_eq!(
             plain.skipped,
             [Skipped {

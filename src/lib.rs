@@ -3,10 +3,12 @@
 //! The modules follow the data: deck files are parsed and checked (`deck`, against the
 //! `roadmap`), joined with the review log (`log`) into a `collection`, scheduled by the
 //! SM-2 core (`sm2`) and the day's queue policy (`sched`), and answered through a
-//! `session`. The front ends (`repl`, the commands in `cli`) sit at the edge and are
-//! the only code that touches the terminal and the clock.
+//! `session`. The front ends (`repl`, the commands in `cmd`, with the shared context
+//! of `app` and the argument parsing of `cli`) sit at the edge and are the only code
+//! that touches the terminal and the clock.
 
 pub mod add;
+pub mod app;
 pub mod ask;
 pub mod author;
 pub mod cli;
@@ -26,3 +28,4 @@ pub mod sched;
 pub mod session;
 pub mod sm2;
 pub mod stats;
+pub mod suggest;

@@ -32,7 +32,7 @@ use crate::deck::CardKey;
 use crate::sm2::Grade;
 
 pub const HEADER: &str = "# recall review log v1";
-const VERSION_PREFIX: &str = "# recall review log v";
+pub const VERSION_PREFIX: &str = "# recall review log v";
 
 /// Whether an answer moved the schedule (the day's first answer to a card) or was a
 /// same-day re-drill (SM-2 step 7), which is logged but changes nothing.

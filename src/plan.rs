@@ -74,13 +74,24 @@ pub struct Plan {
     pub topics: Vec<TopicRow>,
     /// Cards of the user's own decks whose topic is not on the roadmap.
     pub outside: Counts,
+    /// The roadmap's cards as written in the decks. The counts above are of sides: a
+    /// reversible card is studied as two, a cloze card as one per deletion.
+    pub cards_written: usize,
 }
 
 impl Plan {
     pub fn build(library: &Library, schedules: &HashMap<CardKey, CardSchedule>) -> Plan {
         let mut by_topic: HashMap<&str, Counts> = HashMap::new();
         let mut outside = Counts::default();
+        let mut cards_written = 0;
         for (deck, card) in library.cards_in_order(&Scope::default()) {
+            if card
+                .topic
+                .as_deref()
+                .is_some_and(|t| library.roadmap.topic(t).is_some())
+            {
+                cards_written += 1;
+            }
             for facet in card.facets() {
                 let maturity = Maturity::of(schedules.get(&CardKey::with_facet(&deck.id, &card.id, facet)));
                 match card.topic.as_deref().filter(|t| library.roadmap.topic(t).is_some()) {
@@ -121,6 +132,7 @@ impl Plan {
             })
             .collect();
         Plan {
+            cards_written,
             stages,
             topics,
             outside,
@@ -136,14 +148,18 @@ impl Plan {
         }
         writeln!(
             out,
-            "The ML engineer roadmap: {} cards · {} new · {} learning · {} mature ({}% mastered)",
+            "The ML engineer roadmap: {} sides to study ({} cards) · {} new · {} learning · {} mature ({}% mastered)",
             total.cards,
+            self.cards_written,
             total.new,
             total.learning,
             total.mature,
             total.mastered_percent()
         )?;
-        let title_width = 27;
+        // The id column fits the longest topic id, the title takes the rest of the 41
+        // columns the two share, so the counts line up under the section headers.
+        let id_width = self.topics.iter().map(|t| t.id.width()).max().unwrap_or(0).max(14);
+        let title_width = 41usize.saturating_sub(id_width).max(10);
         for stage in &self.stages {
             writeln!(out)?;
             writeln!(
@@ -166,7 +182,7 @@ impl Plan {
                 }
                 writeln!(
                     out,
-                    "  {:<45} cards new lrn mat  mastered",
+                    "  {:<45} sides new lrn mat  mastered",
                     format!("{} · {}", section.id, section.title)
                 )?;
                 for row in rows {
@@ -176,7 +192,7 @@ impl Plan {
                     let pad = " ".repeat(title_width.saturating_sub(title.width()));
                     writeln!(
                         out,
-                        "    {:<14} {title}{pad} {:>4} {:>3} {:>3} {:>3}  {}",
+                        "    {:<id_width$} {title}{pad} {:>4} {:>3} {:>3} {:>3}  {}",
                         row.id,
                         row.counts.cards,
                         row.counts.new,
@@ -191,7 +207,7 @@ impl Plan {
             writeln!(out)?;
             writeln!(
                 out,
-                "Outside the roadmap: {} cards · {} new · {} learning · {} mature",
+                "Outside the roadmap: {} sides · {} new · {} learning · {} mature",
                 self.outside.cards, self.outside.new, self.outside.learning, self.outside.mature
             )?;
         }

@@ -217,8 +217,24 @@ fn first_line(text: &str) -> String {
     crate::render::escape_controls(text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim())
 }
 
-/// The report: in the terminal (`markdown` false) or as Markdown.
-pub fn report(record: &QuizRecord, markdown: bool, out: &mut dyn Write) -> io::Result<()> {
+/// The report: for a terminal `width` columns wide (every line wrapped, continuation
+/// lines indented under their item), or as Markdown when `width` is `None`.
+pub fn report(record: &QuizRecord, width: Option<usize>, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = Vec::new();
+    write_report(record, width.is_none(), &mut text)?;
+    let text = String::from_utf8_lossy(&text);
+    match width {
+        None => out.write_all(text.as_bytes()),
+        Some(width) => {
+            for line in text.lines() {
+                out.write_all(crate::render::hanging(line, width).as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_report(record: &QuizRecord, markdown: bool, out: &mut dyn Write) -> io::Result<()> {
     let answers = &record.answers;
     let total = score(answers);
     let skipped = answers.iter().filter(|a| a.grade.is_none()).count();
@@ -228,12 +244,11 @@ pub fn report(record: &QuizRecord, markdown: bool, out: &mut dyn Write) -> io::R
     }
     writeln!(
         out,
-        "{h}Score: {} of {} ({}%) in {}m {:02}s{}",
+        "{h}Score: {} of {} ({}%) in {}{}",
         total.hits,
         total.asked,
         total.percent(),
-        record.seconds / 60,
-        record.seconds % 60,
+        crate::render::duration(record.seconds),
         if skipped > 0 {
             format!(", {skipped} skipped")
         } else {
@@ -311,10 +326,12 @@ pub fn history(records: &[QuizRecord], out: &mut dyn Write) -> io::Result<()> {
     }
     for r in records {
         let s = score(&r.answers);
+        // To the minute, as the clock showed it then.
+        let when = chrono::DateTime::parse_from_rfc3339(&r.at)
+            .map_or_else(|_| r.at.clone(), |at| at.format("%Y-%m-%d %H:%M").to_string());
         writeln!(
             out,
-            "{}  {:>3}%  {:>2}/{:<2}  {}",
-            r.at,
+            "{when}  {:>3}%  {:>2}/{:<2}  {}",
             s.percent(),
             s.hits,
             s.asked,
@@ -346,11 +363,20 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(scope: &[CardKey], asked: &HashSet<String>, today: NaiveDate, until: NaiveDate) -> Plan {
+    /// The plan for today: the cards in `scope` not yet `asked`, spread evenly over the
+    /// days up to and including `until`. On the last day the rest is asked, but at most
+    /// `most_on_last_day` in one sitting.
+    pub fn new(
+        scope: &[CardKey],
+        asked: &HashSet<String>,
+        today: NaiveDate,
+        until: NaiveDate,
+        most_on_last_day: usize,
+    ) -> Plan {
         let uncovered: HashSet<CardKey> = scope.iter().filter(|k| !asked.contains(k.as_str())).cloned().collect();
         let days_left = (until - today).num_days() + 1;
-        let per_day = if days_left <= 0 {
-            uncovered.len()
+        let per_day = if days_left <= 1 {
+            uncovered.len().min(most_on_last_day)
         } else {
             uncovered.len().div_ceil(days_left as usize)
         };
@@ -455,8 +481,11 @@ mod tests {
         let c = candidates(2, 5);
         let scope: Vec<CardKey> = c.iter().map(|x| x.key.clone()).collect();
         let asked: HashSet<String> = scope[..6].iter().map(|k| k.to_string()).collect();
-        let plan = Plan::new(&scope, &asked, date("2026-11-24"), date("2026-11-25"));
+        let plan = Plan::new(&scope, &asked, date("2026-11-24"), date("2026-11-25"), 40);
         assert_eq!((plan.covered(), plan.days_left, plan.per_day), (6, 2, 2));
+        // On the day itself: the rest, but never more than the cap at once.
+        let today = Plan::new(&scope, &asked, date("2026-11-25"), date("2026-11-25"), 3);
+        assert_eq!((today.days_left, today.per_day), (1, 3));
         let picked = sample(&c, 4, date("2026-11-24"), 1, Some(&plan.uncovered));
         assert!(picked.iter().all(|&i| i >= 6), "{picked:?}");
     }
@@ -487,7 +516,7 @@ mod tests {
             ],
         };
         let mut out = Vec::new();
-        report(&record, false, &mut out).expect("write");
+        report(&record, Some(80), &mut out).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         let expected = "Score: 2 of 4 (50%) in 1m 35s, 1 skipped
   scope: sections ml, py · seed 7 (`--seed 7` asks the same quiz)

@@ -82,6 +82,15 @@ pub enum Undone {
     Mark(Mark),
 }
 
+/// What a grade would do to a card, shown before the learner grades.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The interval in days it would schedule; `None` for a re-drill.
+    pub interval: Option<u32>,
+    /// Whether the card would come back later in this session.
+    pub again_today: bool,
+}
+
 /// Counts shown in the prompt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Remaining {
@@ -148,6 +157,25 @@ impl Session {
             }
         }
         r
+    }
+
+    /// What each grade (0 to 5) would do to the current card if given at `at`: the
+    /// interval it would schedule (none for a re-drill, which schedules nothing) and
+    /// whether the card would come back in this session. `None` when the session is
+    /// over.
+    pub fn preview(&self, at: DateTime<FixedOffset>) -> Option<[Outcome; 6]> {
+        let entry = self.front()?;
+        let previous = self.schedules.get(&entry.key).copied();
+        let day = self.rollover.study_day(at);
+        Some(std::array::from_fn(|g| {
+            let grade = Grade::new(g as u8).unwrap_or(Grade::PERFECT);
+            let interval =
+                (entry.phase != Phase::Redrill).then(|| CardSchedule::answer(previous, grade, day).sm2.interval);
+            Outcome {
+                interval,
+                again_today: grade.needs_redrill(),
+            }
+        }))
     }
 
     pub fn is_done(&self) -> bool {
@@ -321,6 +349,28 @@ mod tests {
             s.schedule(&key("d/a")).map(|s| s.sm2.ease.to_string()),
             Some("2.18".into())
         );
+    }
+
+    #[test]
+    fn the_preview_is_what_each_grade_then_does() {
+        let mut s = session(&["d/a", "d/b"]);
+        let shown = s.preview(at(0)).expect("a card");
+        let intervals: Vec<Option<u32>> = shown.iter().map(|o| o.interval).collect();
+        assert_eq!(intervals, [Some(1); 6]);
+        // Every grade, given for real, agrees with its preview.
+        for grade in 0..=5u8 {
+            let mut t = session(&["d/a"]);
+            let done = t.answer(g(grade), at(0), 10).expect("answer");
+            let outcome = shown[usize::from(grade)];
+            assert_eq!(done.schedule.map(|s| s.sm2.interval), outcome.interval);
+            assert_eq!(done.redrill, outcome.again_today);
+        }
+        // A re-drill schedules nothing, whatever the grade.
+        s.answer(g(2), at(0), 10).expect("a");
+        s.answer(g(5), at(1), 10).expect("b");
+        let redrill = s.preview(at(2)).expect("re-drill");
+        assert!(redrill.iter().all(|o| o.interval.is_none()));
+        assert_eq!(redrill.map(|o| o.again_today), [true, true, true, true, false, false]);
     }
 
     #[test]

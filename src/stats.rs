@@ -301,7 +301,9 @@ impl Stats {
                 out,
                 "{:<16} {:>6} {:>5} {:>6} {:>6} {:>6} {:>5} {:>5} {:>6}",
                 format!("By {title}"),
-                "cards",
+                // A reversible card is studied both ways, a cloze card once per
+                // deletion: these count what is studied, its sides.
+                "sides",
                 "new",
                 "learn",
                 "young",

@@ -79,13 +79,64 @@ impl User {
         serde_json::from_str(&run.stdout).expect("json")
     }
 
+    /// The log's lines, each answer's time in milliseconds shown as `<ms>`: it is
+    /// measured for real (`raw_log_lines` has it).
     fn log_lines(&self) -> Vec<String> {
+        self.raw_log_lines()
+            .into_iter()
+            .map(|line| {
+                let mut fields: Vec<&str> = line.split('\t').collect();
+                if fields.len() == 5 {
+                    fields[3] = "<ms>";
+                }
+                fields.join("\t")
+            })
+            .collect()
+    }
+
+    fn raw_log_lines(&self) -> Vec<String> {
         fs::read_to_string(self.log_path())
             .expect("log")
             .lines()
             .map(str::to_string)
             .collect()
     }
+}
+
+/// A transcript with its durations made steady: answer and session times are real
+/// (a monotonic clock, even under `RECALL_NOW`), so a golden transcript says
+/// `in <time>` and leaves the order of the slowest answers to the unit tests.
+fn steady(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_slowest = false;
+    for line in text.lines() {
+        if in_slowest {
+            if line.is_empty() {
+                in_slowest = false;
+                out.push_str("  <timed>\n\n");
+            }
+            continue;
+        }
+        if line.ends_with("Slowest answers") {
+            in_slowest = true;
+        }
+        let line = match line.find(" in ") {
+            Some(at) if is_duration(&line[at + 4..]) => {
+                let end = line[at + 4..].find(['.', ',']).map_or(line.len(), |e| at + 4 + e);
+                format!("{} in <time>{}", &line[..at], &line[end..])
+            }
+            _ => line.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether `text` starts with a duration as recall prints it: `25s`, `1m 05s`, `1h 02m`.
+fn is_duration(text: &str) -> bool {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && matches!(text[digits..].chars().next(), Some('s' | 'm' | 'h'))
 }
 
 const ONE_CARD: &str = r#"// A deck of my own, with a comment.
@@ -136,7 +187,7 @@ fn a_review_over_simulated_days_follows_sm2_exactly() {
     // was graded 4; the re-drill is logged but did not change the schedule above.
     let lines = user.log_lines();
     assert_eq!(lines.len(), 6, "{lines:?}");
-    assert!(lines[5].ends_with("mine/gil\t4\t0\tredrill"), "{lines:?}");
+    assert!(lines[5].ends_with("mine/gil\t4\t<ms>\tredrill"), "{lines:?}");
     // Between due dates there is nothing to do.
     let run = user.run("2026-12-15T09:00:00+01:00", &["review", "--deck", "mine"], "");
     assert_eq!(
@@ -175,44 +226,48 @@ fn the_whole_transcript_of_a_piped_session() {
     );
     assert_eq!(run.code, 0);
     // The legend wraps between grades at 80 columns.
-    let legend = "  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·\n  4 hesitated · 5 perfect";
-    let rule = "─".repeat(60);
+    // The legend says what each grade will do; the header's rule fills 80 columns.
+    let legend = "  0 blank · 1 wrong · 2 almost → today │ 3 hard 1d · 4 good 1d · 5 easy 1d";
+    let redrill = "  0 blank · 1 wrong · 2 almost · 3 hard → again │ 4 good · 5 easy → done today";
+    let rule = |label: &str| format!("{label}{}", "─".repeat(80 - label.chars().count()));
     let expected = format!(
         "Enter shows the answer, then grade it 0–5. Type :help for commands.
 
-── two · new {rule}
+{new}
   Question A
 0 due · 2 new · 2 left › 
 
   Answer A
 {legend}
-grade › 2
+grade 0-5 › 2
   → next review in 1 day, on 2026-11-25; once more at the end of this session
 
-── two · new {rule}
+{new}
   Question B
 0 due · 1 new · 1 again · 2 left › 
 
   Answer B
 {legend}
-grade › 5
+grade 0-5 › 5
   → next review in 1 day, on 2026-11-25
 
-── two · re-drill {rule}
+{again}
   Question A
 0 due · 0 new · 1 again · 1 left › 
 
   Answer A
-{legend}
-grade › 4
+{redrill}
+grade 0-5 › 4
   → done for today
 
-Session over: 2 cards, 3 answers in 0m 00s.
+Session over: 2 cards, 3 answers in <time>.
 Grades  0: 0  1: 0  2: 1  3: 0  4: 1  5: 1
 Nothing more is due today.
-"
+",
+        new = rule("── two · new "),
+        again = rule("── two · re-drill "),
     );
-    assert_eq!(run.stdout, expected);
+    assert_eq!(steady(&run.stdout), expected);
     assert_eq!(run.stderr, "");
 }
 
@@ -231,7 +286,7 @@ fn undo_takes_back_the_answer_in_the_log_too() {
         lines,
         [
             "# recall review log v1",
-            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"
+            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t<ms>\treview"
         ]
     );
     let card = user.card_json("2026-11-24T09:00:00+00:00", "two/a");
@@ -259,7 +314,7 @@ fn a_pending_redrill_carries_over_to_the_next_session_of_the_day() {
     assert!(
         user.log_lines()
             .last()
-            .is_some_and(|l| l.ends_with("two/a\t4\t0\tredrill"))
+            .is_some_and(|l| l.ends_with("two/a\t4\t<ms>\tredrill"))
     );
     // The next day the re-drill is gone: its schedule came from the first answer.
     let card = user.card_json("2026-11-25T09:00:00+00:00", "two/a");
@@ -330,7 +385,7 @@ fn undo_takes_back_a_bury_in_the_log_too() {
     );
     assert_eq!(
         user.log_lines()[1..],
-        ["2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"]
+        ["2026-11-24T09:00:00+00:00\ttwo/a\t5\t<ms>\treview"]
     );
 }
 
@@ -353,7 +408,11 @@ fn a_card_failed_eight_times_is_suspended_as_a_leech() {
         run.stdout
     );
     // Suspended, so not re-drilled: the session ended after the one answer.
-    assert!(run.stdout.contains("Session over: 1 card, 1 answers"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session over: 1 card, 1 answer in "),
+        "{}",
+        run.stdout
+    );
     assert_eq!(
         user.log_lines().last().map(String::as_str),
         Some("2026-11-08T09:00:00+00:00\tmine/gil\tleech")
@@ -435,11 +494,11 @@ fn merge_folds_another_devices_log_in_exactly_once() {
     assert_eq!(
         laptop.log_lines()[1..],
         [
-            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview",
-            "2026-11-24T09:00:00+00:00\ttwo/b\t5\t0\treview",
-            "2026-11-24T20:00:00+00:00\ttwo/a\t1\t0\tredrill",
-            "2026-11-24T20:00:00+00:00\ttwo/b\t4\t0\tredrill",
-            "2026-11-24T20:00:00+00:00\ttwo/a\t4\t0\tredrill",
+            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t<ms>\treview",
+            "2026-11-24T09:00:00+00:00\ttwo/b\t5\t<ms>\treview",
+            "2026-11-24T20:00:00+00:00\ttwo/a\t1\t<ms>\tredrill",
+            "2026-11-24T20:00:00+00:00\ttwo/b\t4\t<ms>\tredrill",
+            "2026-11-24T20:00:00+00:00\ttwo/a\t4\t<ms>\tredrill",
             "2026-11-25T08:00:00+00:00\ttwo/b\tsuspend",
         ]
     );
@@ -628,7 +687,7 @@ fn a_torn_last_line_is_reported_and_repaired_without_losing_records() {
         user.log_lines(),
         [
             "# recall review log v1",
-            "2026-11-23T09:00:00+00:00\ttwo/a\t5\t800\treview"
+            "2026-11-23T09:00:00+00:00\ttwo/a\t5\t<ms>\treview"
         ]
     );
     let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "two"], ":quit\n");
@@ -676,7 +735,7 @@ fn a_second_session_is_refused_and_kill_9_loses_nothing_but_the_answer_in_flight
         user.log_lines(),
         [
             "# recall review log v1",
-            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t0\treview"
+            "2026-11-24T09:00:00+00:00\ttwo/a\t5\t<ms>\treview"
         ]
     );
     // The lock died with the process; the next session goes on where it stopped.
@@ -702,8 +761,76 @@ fn deck_check_reports_file_line_and_column_and_fails() {
     assert_eq!(
         run.stderr,
         format!(
-            "{shown}:5:35: expected comma\n 5 |         Basic(id: \"x\", front: \"Q\" back: \"A\"),\n   |                                   ^\n\nrecall: error: 1 problem(s) in deck files\n"
+            "{shown}:5:34: expected comma\n 5 |         Basic(id: \"x\", front: \"Q\" back: \"A\"),\n   |                                  ^\n\nrecall: error: 1 problem(s) in deck files\n"
         )
+    );
+}
+
+#[test]
+fn deck_check_reports_every_problem_after_a_syntax_error() {
+    let user = User::new();
+    let path = user.deck(
+        "seven.ron",
+        r#"Deck(
+    id: "d",
+    title: "T",
+    cards: [
+        Basic(id: "a", front: "Q", back: "A")   // the comma is missing here
+        Basic(id: "b", front: "Q2", back: "A2"),
+        Basic(id: "c", front: "Q3" back: "A3"),
+        Basic(id: "d", front: "Q4", back: "A4", hint: "x"),
+        Cloze(id: "e", text: "no deletions"),
+        Choice(id: "f", question: "Q", options: ["a"], correct: [3]),
+        Basic(id: "a", front: "Q7", back: "A7"),
+    ],
+)
+"#,
+    );
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["deck", "check", path.to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    let found: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{}:", path.display())))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "5:46: expected comma",
+            "7:35: expected comma",
+            "8:49: unexpected field named `hint` in `Basic`, expected one of `id`, `topic`, `front`, `back`, `notes`, `tags`, or `points` instead",
+            "9:30: cloze card \"e\" has no deletions: mark one as {{c1::answer}}",
+            "10:49: choice card \"f\" needs at least two options",
+            "10:65: correct option 3 of card \"f\" is out of range: options are numbered from 0 to 0",
+            "11:19: duplicate card id \"a\" (first used on line 5)",
+        ]
+    );
+    assert!(
+        run.stderr.ends_with("recall: error: 7 problem(s) in deck files\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn deck_check_of_a_folder_without_decks_says_so() {
+    let user = User::new();
+    let empty = user.path().join("empty");
+    fs::create_dir_all(&empty).expect("dir");
+    let run = user.run(
+        "2026-11-24T09:00:00+00:00",
+        &["deck", "check", empty.to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!("recall: error: no deck files in {}\n", empty.display())
     );
 }
 
@@ -739,10 +866,24 @@ fn a_broken_user_deck_is_reported_and_skipped_not_fatal() {
     let user = User::new();
     user.deck("mine.ron", ONE_CARD);
     user.deck("zz.ron", "Deck(id: \"zz\", title: \"\", cards: [)\n");
+    // Several problems in one file: still one line before every command.
+    user.deck(
+        "broken.ron",
+        "Deck(id: \"b\", title: \"B\", cards: [\n  Basic(id: \"a\", front: \"\", back: \"\"),\n  Basic(id: \"a\", front: \"Q\", back: \"\"),\n])\n",
+    );
     let run = user.run("2026-11-24T09:00:00+00:00", &["review", "--deck", "mine"], "\n5\n");
     assert_eq!(run.code, 0);
-    assert!(run.stderr.starts_with("warning: skipping a deck: "), "{}", run.stderr);
-    assert!(run.stderr.contains("zz.ron:1:"), "{}", run.stderr);
+    let zz = user.path().join("decks/zz.ron");
+    let broken = user.path().join("decks/broken.ron");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "warning: skipping {b}: 4 problems; run `recall deck check {b}`\n\
+             warning: skipping {z}: 1 problem; run `recall deck check {z}`\n",
+            b = broken.display(),
+            z = zz.display()
+        )
+    );
     assert!(run.stdout.contains("What does the GIL serialize?"));
 }
 
@@ -789,9 +930,16 @@ fn bad_input_gets_a_clear_error_and_a_nonzero_exit() {
         ),
         (
             "2026-11-24T09:00:00+00:00",
-            &["card", "nonsense"],
+            &["card", "no such card!"],
             2,
-            "\"nonsense\" is not a card key",
+            "\"no such card!\" is not a card key",
+        ),
+        // A bare id is looked for in every deck.
+        (
+            "2026-11-24T09:00:00+00:00",
+            &["card", "nonsense"],
+            1,
+            "no card nonsense",
         ),
         ("2026-11-24T09:00:00+00:00", &["card", "cs/nope"], 1, "no card cs/nope"),
         (
@@ -854,7 +1002,7 @@ fn a_review_in_a_real_pseudo_terminal() {
     pty.exp_string("next review in 1 day").expect("scheduled");
     pty.exp_string("Question B").expect("second question");
     pty.send_control('c').expect("ctrl-c");
-    pty.exp_string("Session over: 1 card, 1 answers")
+    pty.exp_string("Session over: 1 card, 1 answer in ")
         .expect("summary on ctrl-c");
     pty.exp_eof().expect("clean exit");
     assert_eq!(user.log_lines().len(), 2);
@@ -888,7 +1036,7 @@ fn decks_from_an_extra_folder_are_reviewed_and_plan_counts_them() {
     let run = user.run("2026-11-24T09:00:00+00:00", &["plan", "--decks", folder], "");
     assert!(
         run.stdout
-            .contains("Outside the roadmap: 2 cards · 1 new · 1 learning · 0 mature"),
+            .contains("Outside the roadmap: 2 sides · 1 new · 1 learning · 0 mature"),
         "{}",
         run.stdout
     );
@@ -945,10 +1093,13 @@ fn every_kind_of_card_through_the_piped_repl() {
         "{out}"
     );
     assert!(out.contains("✗ close, but not it: f[- ]1"), "{out}");
-    assert!(out.contains("grade [1] › 3"), "{out}");
+    assert!(out.contains("grade 0-5 [1] › 3"), "{out}");
     assert!(out.contains("   3. buckets overlap backward"), "{out}");
     assert!(out.contains("\"nope\" is not a point number"), "{out}");
-    assert!(out.contains("grade [4] › \n"), "two of three points propose 4: {out}");
+    assert!(
+        out.contains("grade 0-5 [4] › \n"),
+        "two of three points propose 4: {out}"
+    );
     // The shuffled options: whichever letter AdamW got, the answer `b` was judged by it.
     let adamw_is_b = out.contains("  b) AdamW");
     assert_eq!(out.contains("✓ right"), adamw_is_b, "{out}");
@@ -1034,20 +1185,20 @@ fn choice_typed_and_key_point_cards_in_a_real_pseudo_terminal() {
     pty.exp_string("letter(s)").expect("choice prompt");
     pty.send_line("b").expect("choose");
     pty.exp_string("right").expect("auto-graded");
-    pty.exp_string("grade [4]").expect("proposed grade");
+    pty.exp_string("grade 0-5 [4]").expect("proposed grade");
     pty.send_line("").expect("accept");
-    pty.exp_string("answer ").expect("typed prompt");
+    pty.exp_string("answer, or Enter").expect("typed prompt");
     pty.send_line("  f1 SCORE ").expect("type");
     pty.exp_string("right").expect("typed answer accepted");
-    pty.exp_string("grade [4]").expect("proposed grade");
+    pty.exp_string("grade 0-5 [4]").expect("proposed grade");
     pty.send_line("5").expect("override");
     pty.exp_string("Explain how DDP").expect("key-point card");
     pty.send_line("").expect("reveal");
     pty.exp_string("covered").expect("checklist");
     pty.send_line("all").expect("all points");
-    pty.exp_string("grade [5]").expect("all points propose 5");
+    pty.exp_string("grade 0-5 [5]").expect("all points propose 5");
     pty.send_line("").expect("accept");
-    pty.exp_string("Session over: 5 cards, 5 answers").expect("summary");
+    pty.exp_string("Session over: 5 cards, 5 answers in ").expect("summary");
     pty.exp_eof().expect("clean exit");
     let grades: Vec<String> = user.log_lines()[1..]
         .iter()
@@ -1129,11 +1280,11 @@ fn deck_new_then_add_of_each_kind_keeps_the_authors_text_byte_for_byte() {
     assert_eq!(
         keys,
         [
-            "mine/what-is-f1",
-            "mine/capital-of-france",
-            "mine/the-gil-serializes-bytecode",
+            "mine/f1",
+            "mine/capital-france",
+            "mine/gil-serializes-bytecode",
             "mine/best",
-            "mine/harmonic-mean-of-p-and"
+            "mine/harmonic-mean-p-r"
         ]
     );
     let after = fs::read_to_string(&path).expect("deck");
@@ -1172,11 +1323,13 @@ fn add_asks_for_the_fields_when_no_content_is_given() {
     let user = User::new();
     let now = "2026-11-24T09:00:00+00:00";
     user.run(now, &["deck", "new", "mine"], "");
-    let script = "reversible\nml.metrics\n\"\"\"\nWhat does\nMSE punish?\n\"\"\"\nLarge errors\nsquared\n\n";
+    // Kind, topic, the sides, notes, tags, key points; then no second card.
+    let script = "reversible\nml.metrics\n\"\"\"\nWhat does\nMSE punish?\n\"\"\"\nLarge errors\nsquared\nloss\n\nn\n";
     let run = user.run(now, &["add"], script);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.ends_with("mine/what-does-mse-punish\n"), "{}", run.stdout);
-    let card = user.card_json(now, "mine/what-does-mse-punish:rev");
+    assert!(run.stdout.contains("Added mine/mse-punish.\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("\n1 card added to "), "{}", run.stdout);
+    let card = user.card_json(now, "mine/mse-punish:rev");
     assert_eq!(card["front"], "Large errors");
     assert_eq!(card["back"], "What does\nMSE punish?");
 }
@@ -1357,9 +1510,13 @@ fn a_seeded_quiz_asks_grades_and_reports_exactly_and_leaves_the_schedule_alone()
     let again = User::new();
     again.deck("qz.ron", QUIZ_DECK);
     let second = again.run(now, &full, script);
-    assert_eq!(first.stdout, second.stdout, "the same seed gives the same quiz");
+    assert_eq!(
+        steady(&first.stdout),
+        steady(&second.stdout),
+        "the same seed gives the same quiz"
+    );
     // Two topics: both come before either comes twice. The typed card grades itself.
-    let expected = "A quiz of 3 question(s). Answer, then grade yourself 0–5 where recall
+    let expected = "A quiz of 3 questions. Answer, then grade yourself 0–5 where recall
 cannot. :help lists commands.
 
 ── question 1/3 · qz · ml.metrics ──────────────────────────────────────────────
@@ -1367,30 +1524,27 @@ cannot. :help lists commands.
 1/3 › 
 
   TP / (TP + FP)
-  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·
-  4 hesitated · 5 perfect
-grade › 1
+  0 blank · 1 wrong · 2 almost · 3 hard · 4 good · 5 easy
+grade 0-5 › 1
 
 ── question 2/3 · qz · py.gil ──────────────────────────────────────────────────
   Module for CPU-bound parallelism?
-answer · 2/3 › multiprocessing
+answer, or Enter to reveal · 2/3 › multiprocessing
   ✓ right
 
   multiprocessing
-  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·
-  4 hesitated · 5 perfect
-grade [4] › 
+  0 blank · 1 wrong · 2 almost · 3 hard · 4 good · 5 easy
+grade 0-5 [4] › 
 
 ── question 3/3 · qz · ml.metrics ──────────────────────────────────────────────
   What is recall?
 3/3 › 
 
   TP / (TP + FN)
-  0 blackout · 1 wrong, familiar · 2 wrong, seemed easy · 3 hard ·
-  4 hesitated · 5 perfect
-grade › 4
+  0 blank · 1 wrong · 2 almost · 3 hard · 4 good · 5 easy
+grade 0-5 › 4
 
-Score: 2 of 3 (66%) in 0m 00s
+Score: 2 of 3 (66%) in <time>
   scope: deck qz · seed 5 (`--seed 5` asks the same quiz)
 
 By section
@@ -1402,9 +1556,7 @@ By topic
   py.gil             ██████████ 100%  1/1
 
 Slowest answers
-    0.0s  qz/m2  What is precision?
-    0.0s  qz/g2  Module for CPU-bound parallelism?
-    0.0s  qz/m1  What is recall?
+  <timed>
 
 Misses
   qz/m2 (grade 1): What is precision?
@@ -1415,11 +1567,12 @@ Study next
 
 Your review schedule is unchanged (--record would log these answers as reviews).
 ";
-    assert_eq!(first.stdout, expected);
+    assert_eq!(steady(&first.stdout), expected);
     assert!(!user.log_path().exists(), "a quiz without --record writes no review");
     let history = user.run(now, &["quiz", "--history"], "");
+    // To the minute, not the raw timestamp, so the columns line up.
     assert!(
-        history.stdout.starts_with("2026-11-24T09:00:00+00:00"),
+        history.stdout.starts_with("2026-11-24 09:00   66%   2/3   deck qz\n"),
         "{}",
         history.stdout
     );
@@ -1463,11 +1616,11 @@ fn an_interview_date_turns_the_quiz_into_a_plan() {
     );
     assert!(
         run.stdout
-            .starts_with("Plan to 2026-11-25: 0 of 4 cards asked so far; 2 a day covers the rest in 2 day(s).\n"),
+            .starts_with("Plan to 2026-11-25: 0 of 4 cards asked; 2 a day covers the rest in 2 days.\n"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("A quiz of 2 question(s)."), "{}", run.stdout);
+    assert!(run.stdout.contains("A quiz of 2 questions."), "{}", run.stdout);
     let run = user.run(
         "2026-11-25T09:00:00+00:00",
         &["quiz", "--deck", "qz", "--until", "2026-11-25", "--seed", "2"],
@@ -1475,7 +1628,7 @@ fn an_interview_date_turns_the_quiz_into_a_plan() {
     );
     assert!(
         run.stdout
-            .starts_with("Plan to 2026-11-25: 2 of 4 cards asked so far; 2 a day covers the rest in 1 day(s).\n"),
+            .starts_with("Interview day (2026-11-25): 2 of 4 cards asked; this quiz asks 2 of the 2 left.\n"),
         "{}",
         run.stdout
     );
@@ -1525,7 +1678,7 @@ fn the_config_file_sets_limits_and_the_interview_date_and_flags_win() {
     let run = user.run(now, &["quiz", "--deck", "qz", "--seed", "1"], ":quit\n");
     assert!(
         run.stdout
-            .starts_with("Plan to 2026-11-27: 0 of 4 cards asked so far; 1 a day"),
+            .starts_with("Plan to 2026-11-27: 0 of 4 cards asked; 1 a day"),
         "{}",
         run.stdout
     );
@@ -1580,7 +1733,7 @@ fn a_ten_question_quiz_over_two_sections_names_the_weak_topics() {
     let first = user.run(now, &args, &":skip\n".repeat(10));
     assert_eq!(first.code, 0, "{}", first.stderr);
     let out = &first.stdout;
-    assert!(out.contains("A quiz of 10 question(s)."), "{out}");
+    assert!(out.contains("A quiz of 10 questions."), "{out}");
     assert!(out.contains("scope: sections py, ml · seed 11"), "{out}");
     assert!(out.contains("Score: 0 of 10 (0%)"), "{out}");
     let sections: Vec<&str> = out.lines().skip_while(|l| *l != "By section").skip(1).take(2).collect();
@@ -1689,4 +1842,508 @@ fn completions_are_generated_for_each_shell() {
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
         assert!(run.stdout.contains("review") && run.stdout.contains("quiz"), "{shell}");
     }
+}
+
+// ---------------------------------------------------------------------------------
+// A new user's first week: the traps they hit, each guarded.
+
+const NOW: &str = "2026-11-24T09:00:00+00:00";
+
+#[test]
+fn a_deck_of_yours_never_silently_hides_a_built_in_one() {
+    let user = User::new();
+    let tsv = user.path().join("cards.tsv");
+    fs::write(&tsv, "What is F1?\tThe harmonic mean of P and R\n").expect("tsv");
+    let tsv = tsv.to_str().expect("utf-8");
+    for args in [
+        vec!["import", tsv, "--deck", "ml"],
+        vec!["deck", "new", "ml"],
+        vec!["add", "--deck", "ml", "--front", "Q", "--back", "A"],
+    ] {
+        let run = user.run(NOW, &args, "");
+        assert_eq!(run.code, 1, "{args:?}");
+        assert!(
+            run.stderr.contains("\"ml\" is a built-in deck") && run.stderr.contains("--replace"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!user.path().join("decks/ml.ron").exists(), "{args:?} wrote a deck");
+    }
+    // The built-in deck is still there, whole.
+    let run = user.run(NOW, &["stats", "--deck", "ml", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // With --replace it is what the user asked for.
+    let run = user.run(NOW, &["import", tsv, "--deck", "ml", "--replace"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = user.run(NOW, &["find", "harmonic", "--deck", "ml"], "");
+    assert!(run.stdout.contains("ml/"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("1 card(s).\n"),
+        "only the user's card now: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn export_never_overwrites_a_file_without_force() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let out = user.path().join("two.md");
+    fs::write(&out, "my notes\n").expect("existing file");
+    let path = out.to_str().expect("utf-8");
+    let run = user.run(
+        NOW,
+        &["export", "--deck", "two", "--format", "markdown", "-o", path],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("already exists; pass --force"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&out).expect("file"), "my notes\n", "untouched");
+    let run = user.run(
+        NOW,
+        &["export", "--deck", "two", "--format", "markdown", "-o", path, "--force"],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(fs::read_to_string(&out).expect("file").contains("## Question A"));
+}
+
+#[test]
+fn merge_says_plainly_when_a_file_is_not_a_review_log() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    let run = user.run(
+        NOW,
+        &["merge", user.path().join("decks/two.ron").to_str().expect("utf-8")],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "recall: error: {} is not a recall review log: its first line is not the header `# recall review log v1`; nothing was merged\n",
+            user.path().join("decks/two.ron").display()
+        )
+    );
+    assert!(!user.log_path().exists(), "nothing written");
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_reported_where_they_are() {
+    let user = User::new();
+    let tsv = user.path().join("latin1.tsv");
+    fs::write(&tsv, b"Question one\tAnswer one\nCaf\xe9 au lait?\tYes\n").expect("tsv");
+    let run = user.run(NOW, &["import", tsv.to_str().expect("utf-8"), "--deck", "cafe"], "");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains(&format!("{}:2:4: not UTF-8 text (byte 0xe9)", tsv.display())),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !user.path().join("decks/cafe.ron").exists(),
+        "nothing imported half-way"
+    );
+    let deck = user.deck(
+        "bad.ron",
+        "Deck(\n  id: \"bad\",\n  title: \"Bad\",\n  cards: [Basic(id: \"a\", front: \"caf",
+    );
+    let mut bytes = fs::read(&deck).expect("deck");
+    bytes.extend_from_slice(b"\xe9\", back: \"x\")],\n)\n");
+    fs::write(&deck, bytes).expect("deck");
+    let run = user.run(NOW, &["deck", "check", deck.to_str().expect("utf-8")], "");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains(&format!("{}:4:37: not UTF-8 text (byte 0xe9)", deck.display())),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_typo_gets_a_suggestion_and_a_unique_bare_id_is_enough() {
+    let user = User::new();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["card", "cs/hash-table-complexty"],
+            "no card cs/hash-table-complexty; did you mean cs/hash-table-complexity?",
+        ),
+        (
+            &["review", "--topic", "ml.metric"],
+            "no topic \"ml.metric\" in the roadmap or your decks; did you mean ml.metrics?",
+        ),
+        (&["stats", "--deck", "mll"], "no deck with id \"mll\"; did you mean ml?"),
+        (
+            &["card", "hash-table-complexty"],
+            "no card hash-table-complexty; did you mean cs/hash-table-complexity?",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = user.run(NOW, args, "");
+        assert_eq!(run.code, 1, "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+    // The card id alone, where one deck has it.
+    let run = user.run(NOW, &["card", "hash-table-complexity"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("cs/hash-table-complexity  ("), "{}", run.stdout);
+    // An id two decks share is named with both.
+    user.deck(
+        "mine.ron",
+        "Deck(id: \"mine\", title: \"Mine\", cards: [Basic(id: \"hash-table-complexity\", front: \"Q\", back: \"A\")])",
+    );
+    let run = user.run(NOW, &["card", "hash-table-complexity"], "");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("names a card in several decks (cs/hash-table-complexity, mine/hash-table-complexity)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn find_matches_the_start_of_words_and_cuts_long_questions_at_a_word() {
+    let user = User::new();
+    user.deck(
+        "words.ron",
+        r#"Deck(id: "words", title: "Words", cards: [
+    Basic(id: "cheap", front: "Which storage tier is cheap?", back: "Archive"),
+    Basic(id: "heaps", front: "What do heaps give you in O(1)?", back: "The minimum"),
+    Basic(id: "long", front: "Why does a binary min-heap keep its smallest element at the root, and what does that cost when you insert or remove an element?", back: "Sift up and down: O(log n)"),
+])"#,
+    );
+    let run = user.run(NOW, &["find", "heap", "--deck", "words"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("words/cheap"), "heap is not cheap: {}", run.stdout);
+    assert!(run.stdout.contains("words/heaps"), "{}", run.stdout);
+    assert!(run.stdout.contains("words/long"), "min-heap: {}", run.stdout);
+    let long = run.stdout.lines().find(|l| l.starts_with("words/long")).expect("long");
+    assert!(long.ends_with('…'), "{long}");
+    assert!(
+        long.trim_end_matches('…').ends_with(|c: char| c.is_alphanumeric()),
+        "cut at a word: {long}"
+    );
+    assert!(long.chars().count() <= 80, "{long}");
+}
+
+const TAGGED: &str = r#"Deck(id: "tagged", title: "Tagged", cards: [
+    Basic(id: "a", front: "Tagged question A", back: "A", tags: ["interview"]),
+    Basic(id: "b", front: "Tagged question B", back: "B", tags: ["later"]),
+    Basic(id: "c", front: "Tagged question C", back: "C", tags: ["interview", "later"]),
+])
+"#;
+
+#[test]
+fn tags_narrow_review_quiz_stats_and_find() {
+    let user = User::new();
+    user.deck("tagged.ron", TAGGED);
+    let run = user.run(NOW, &["review", "--tag", "interview"], ":quit\n");
+    assert!(run.stdout.contains("0 due · 2 new · 2 left"), "{}", run.stdout);
+    let run = user.run(NOW, &["quiz", "--tag", "later", "--seed", "1"], ":quit\n");
+    assert!(run.stdout.contains("A quiz of 2 questions."), "{}", run.stdout);
+    assert!(run.stdout.contains("scope: tag later"), "{}", run.stdout);
+    let run = user.run(NOW, &["stats", "--tag", "interview", "--tag", "later", "--json"], "");
+    let stats: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(stats["total"]["cards"], 3, "{}", run.stdout);
+    let run = user.run(NOW, &["find", "question", "--tag", "interview"], "");
+    assert!(run.stdout.ends_with("2 card(s).\n"), "{}", run.stdout);
+    let run = user.run(NOW, &["review", "--tag", "intervew"], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("did you mean interview?"), "{}", run.stderr);
+}
+
+#[test]
+fn card_shows_notes_and_key_points_and_calls_a_built_in_card_built_in() {
+    let user = User::new();
+    user.deck("kinds.ron", KINDS);
+    let run = user.run(NOW, &["card", "kinds/ddp"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Key points:\n  1. one process per GPU\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("{}:", user.path().join("decks/kinds.ron").display())),
+        "{}",
+        run.stdout
+    );
+    let run = user.run(NOW, &["card", "de/kafka-ordering"], "");
+    assert!(
+        run.stdout
+            .starts_with("de/kafka-ordering  (Data engineering, topic de.kafka, built-in)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Notes:\n  Adding partitions"), "{}", run.stdout);
+    assert!(!run.stdout.contains("decks/de.ron"), "{}", run.stdout);
+}
+
+#[test]
+fn add_with_flags_skips_their_prompts_and_offers_another_card() {
+    let user = User::new();
+    user.run(NOW, &["deck", "new", "mine"], "");
+    // --kind choice: no kind prompt, so every answer lands where it belongs.
+    // Then a second card: Enter keeps the topic, and the kind stays choice.
+    let script = "ml.metrics\nWhich mean is F1?\narithmetic\nharmonic\n\nb\n\n\n\n\
+                  y\n\nWhat is recall?\nTP / (TP + FN)\nTP / (TP + FP)\n\na\n\nloss\n\nn\n";
+    let run = user.run(NOW, &["add", "--deck", "mine", "--kind", "choice"], script);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("kind ("),
+        "--kind skips the kind prompt: {}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Added mine/mean-f1."), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Add another card to mine? [Y/n] › y"),
+        "{}",
+        run.stdout
+    );
+    // The second card keeps the topic (Enter takes it).
+    assert!(run.stdout.contains("[ml.metrics] › "), "{}", run.stdout);
+    assert!(run.stdout.contains("Added mine/recall."), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("2 cards added to ") || run.stdout.contains("\n2 cards added to "),
+        "{}",
+        run.stdout
+    );
+    let card = user.card_json(NOW, "mine/mean-f1");
+    assert_eq!(card["kind"], "choice");
+    assert_eq!(card["topic"], "ml.metrics");
+    let card = user.card_json(NOW, "mine/recall");
+    assert_eq!(card["kind"], "choice", "the kind is kept for the next card");
+    assert_eq!(card["topic"], "ml.metrics");
+}
+
+#[test]
+fn quiz_dates_in_the_past_are_refused_and_any_quiz_answer_counts_as_asked() {
+    let user = User::new();
+    user.deck("qz.ron", QUIZ_DECK);
+    let run = user.run(NOW, &["quiz", "--deck", "qz", "--until", "2026-11-20"], "");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("--until 2026-11-20 is in the past"),
+        "{}",
+        run.stderr
+    );
+    let run = user.run(NOW, &["quiz", "--until", "tomorrow"], "");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("write it as YYYY-MM-DD"), "{}", run.stderr);
+    // A quiz outside any plan, not recorded: its answers still count as asked.
+    let run = user.run(NOW, &["quiz", "--deck", "qz", "-n", "2", "--seed", "3"], "x\n5\nx\n5\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = user.run(
+        NOW,
+        &["quiz", "--deck", "qz", "--until", "2026-11-24", "--seed", "3"],
+        ":quit\n",
+    );
+    assert!(
+        run.stdout
+            .starts_with("Interview day (2026-11-24): 2 of 4 cards asked; this quiz asks 2 of the 2 left.\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_key_point_checklist_never_turns_two_enters_into_a_failure() {
+    let user = User::new();
+    user.deck(
+        "pts.ron",
+        r#"Deck(id: "pts", title: "P", cards: [
+    Basic(id: "ddp", front: "Explain DDP.", back: "All-reduce.", points: ["one process per GPU", "all-reduce", "buckets"]),
+    Choice(id: "c", question: "Pick b.", options: ["a", "b"], correct: [1]),
+])"#,
+    );
+    // Reveal, Enter at the checklist (skips it), Enter at the grade (no grade yet),
+    // then a real grade; the choice card: Enter reveals, then a grade.
+    let run = user.run(NOW, &["review", "--deck", "pts", "--seed", "1"], "\n\n\n5\n\n4\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(
+        out.contains("points covered (e.g. 1 3, all, none; Enter skips) › \n"),
+        "{out}"
+    );
+    assert!(out.contains("grade 0-5 › \n  Type a grade from 0 to 5"), "{out}");
+    assert!(out.contains("The answer is b."), "Enter reveals a choice card: {out}");
+    assert!(!out.contains("✗ wrong"), "an empty answer is not a wrong one: {out}");
+    let grades: Vec<String> = user.log_lines()[1..]
+        .iter()
+        .map(|l| l.split('\t').nth(2).unwrap_or("").to_string())
+        .collect();
+    assert_eq!(grades, ["5", "4"]);
+}
+
+#[test]
+fn help_lines_up_and_shows_the_card_again_and_quitting_says_what_is_waiting() {
+    let user = User::new();
+    user.deck("two.ron", TWO_CARDS);
+    user.deck(
+        "code.ron",
+        "Deck(id: \"code\", title: \"C\", cards: [Basic(id: \"c\", front: \"Inference without autograd?\", back: \"In a no-grad block:\\n```python\\nwith torch.no_grad():\\n    y = model(x)\\n```\")])",
+    );
+    let run = user.run(NOW, &["review", "--deck", "two"], ":help\n:quit\n");
+    let out = &run.stdout;
+    assert!(out.contains("\n  :undo     take back"), "{out}");
+    assert!(out.contains("\n  :suspend  take this card out"), "{out}");
+    assert!(
+        out.contains("    2 almost  incorrect response, where the correct one seemed easy"),
+        "{out}"
+    );
+    assert_eq!(out.matches("Question A").count(), 2, "shown again after :help: {out}");
+    assert!(
+        out.contains("Still waiting today: 2 new; `recall review` goes on where you stopped."),
+        "{out}"
+    );
+    let run = user.run(NOW, &["review", "--deck", "code"], "\n5\n");
+    assert!(
+        run.stdout
+            .contains("  In a no-grad block:\n    with torch.no_grad():\n        y = model(x)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("```"), "{}", run.stdout);
+}
+
+/// rexpect reads the terminal's bytes as Latin-1: the text as the terminal shows it.
+fn as_shown(latin1: &str) -> String {
+    let bytes: Vec<u8> = latin1
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Runs recall in a pseudo-terminal `columns` wide; returns the session and the path
+/// of the terminal it runs in, so a test can resize it (`stty -F`).
+fn in_terminal(
+    user: &User,
+    args: &[&str],
+    columns: u16,
+    extra_env: &[(&str, &str)],
+) -> (rexpect::session::PtySession, String) {
+    let pid_file = user.path().join("pty.pid");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "stty cols {columns} rows 40; echo $$ > '{}'; exec \"$0\" \"$@\"",
+            pid_file.display()
+        ))
+        .arg(BIN)
+        .args(args)
+        .env("RECALL_HOME", user.path())
+        .env("RECALL_CONFIG", user.path().join("config.ron"))
+        .env("RECALL_NOW", NOW)
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let pty = rexpect::session::spawn_command(cmd, Some(10_000)).expect("spawn in a pty");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let tty = loop {
+        if let Ok(pid) = fs::read_to_string(&pid_file)
+            && let Ok(tty) = fs::read_link(format!("/proc/{}/fd/0", pid.trim()))
+        {
+            break tty.display().to_string();
+        }
+        assert!(Instant::now() < deadline, "the terminal's name");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (pty, tty)
+}
+
+#[test]
+fn a_resized_terminal_rewraps_the_next_card() {
+    let user = User::new();
+    let long = "word ".repeat(30);
+    user.deck(
+        "wide.ron",
+        &format!(
+            "Deck(id: \"wide\", title: \"W\", cards: [Basic(id: \"a\", front: \"First\", back: \"{long}\"), Basic(id: \"b\", front: \"Second\", back: \"{long}\")])"
+        ),
+    );
+    let (mut pty, tty) = in_terminal(&user, &["review", "--deck", "wide"], 60, &[("NO_COLOR", "1")]);
+    pty.exp_string("First").expect("first card");
+    pty.send_line("").expect("reveal");
+    let shown = as_shown(&pty.exp_string("grade 0-5").expect("grade prompt"));
+    let widest = shown
+        .lines()
+        .filter(|l| l.contains("word"))
+        .map(|l| l.trim_end().len())
+        .max();
+    assert!(widest.is_some_and(|w| w <= 60), "wrapped to 60: {shown:?}");
+    let status = Command::new("stty")
+        .args(["-F", &tty, "cols", "100"])
+        .status()
+        .expect("stty");
+    assert!(status.success());
+    pty.send_line("5").expect("grade");
+    let shown = as_shown(&pty.exp_string("Second").expect("second card"));
+    // The header's rule is as wide as the terminal now is (capped at 100).
+    let rule = shown.lines().find(|l| l.contains("wide · new")).expect("header");
+    assert_eq!(rule.trim_end().chars().count(), 100, "{rule:?}");
+    pty.send_line("").expect("reveal");
+    let shown = as_shown(&pty.exp_string("grade 0-5").expect("grade prompt"));
+    let widest = shown
+        .lines()
+        .filter(|l| l.contains("word"))
+        .map(|l| l.trim_end().len())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        widest > 60 && widest <= 100,
+        "rewrapped to 100, not mid-word at 60: {shown:?}"
+    );
+    pty.send_control('c').expect("ctrl-c");
+    pty.exp_eof().expect("clean exit");
+}
+
+#[test]
+fn answer_times_are_real_under_a_fixed_date_and_failures_are_not_green() {
+    let user = User::new();
+    user.deck("kinds.ron", KINDS);
+    let (mut pty, _) = in_terminal(&user, &["review", "--deck", "kinds", "--seed", "1"], 80, &[]);
+    pty.exp_string("Capital of France").expect("first card");
+    std::thread::sleep(Duration::from_millis(400));
+    pty.send_line("").expect("reveal");
+    pty.exp_string("grade 0-5").expect("grade prompt");
+    pty.send_line("1").expect("fail it");
+    // Red, not green: the outcome of a failure.
+    pty.exp_string("\u{1b}[31m").expect("a failure in red");
+    pty.exp_string(" next review in 1 day").expect("the outcome");
+    pty.exp_string("lets one thread").expect("cloze card");
+    pty.send_line("").expect("reveal");
+    // The deleted text is highlighted in the answer.
+    pty.exp_string("\u{1b}[1m\u{1b}[36m[GIL]")
+        .expect("highlighted deletion");
+    pty.send_control('c').expect("ctrl-c");
+    pty.exp_eof().expect("clean exit");
+    let ms: u32 = user.raw_log_lines()[1]
+        .split('\t')
+        .nth(3)
+        .and_then(|m| m.parse().ok())
+        .expect("ms");
+    assert!(ms >= 400, "the answer took at least 400 ms, the log says {ms}");
+    // A quiz's time limit runs under RECALL_NOW too.
+    user.deck("qz.ron", QUIZ_DECK);
+    let (mut pty, _) = in_terminal(
+        &user,
+        &["quiz", "--deck", "qz", "--time", "1s", "--seed", "1"],
+        80,
+        &[("NO_COLOR", "1")],
+    );
+    pty.exp_string("1/4").expect("first question");
+    std::thread::sleep(Duration::from_millis(1200));
+    pty.send_line("").expect("reveal");
+    pty.exp_string("grade 0-5").expect("grade");
+    pty.send_line("4").expect("grade");
+    pty.exp_string("Time is up.").expect("the limit is real time");
+    pty.exp_eof().expect("clean exit");
 }

@@ -2,24 +2,27 @@
 
 use std::io::Write;
 
+use std::path::PathBuf;
+
+use crate::app::{self, App, Error};
 use crate::author;
-use crate::cli::*;
-use crate::collection::{self, Settings};
-use crate::deck::{Origin, Rules, Source};
+use crate::collection;
+use crate::deck::{Rules, Source};
 use crate::roadmap::Roadmap;
 
-pub(crate) fn check(
-    settings: &Settings,
-    args: &CheckArgs,
+pub fn check(
+    app: &App,
+    paths: &[PathBuf],
+    strict: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
-    let roadmap = roadmap()?;
+    let roadmap = app::roadmap()?;
     let mut sources: Vec<Source> = Vec::new();
-    if args.paths.is_empty() {
+    if paths.is_empty() {
         sources.extend(collection::builtin_sources());
     }
-    let (files, mut problems) = deck_paths(settings, &args.paths)?;
+    let (files, mut problems) = app.deck_paths(paths)?;
     for file in files {
         match collection::read_source(&file) {
             // The roadmap lives beside the built-in decks; check it as what it is.
@@ -32,7 +35,7 @@ pub(crate) fn check(
             Err(problem) => problems.push(problem),
         }
     }
-    let (decks, found) = collection::check_sources(&sources, &roadmap, args.strict);
+    let (decks, found) = collection::check_sources(&sources, &roadmap, strict);
     problems.extend(found);
     for problem in &problems {
         writeln!(err, "{problem}\n")?;
@@ -41,50 +44,48 @@ pub(crate) fn check(
         return Err(Error::DeckProblems { count: problems.len() });
     }
     let cards: usize = decks.iter().map(|d| d.cards.len()).sum();
-    writeln!(out, "{} deck(s), {cards} card(s): no problems", decks.len())?;
+    // A reversible card is studied both ways and a cloze card once per deletion:
+    // the count of sides is what `plan` and `stats` count.
+    let sides: usize = decks.iter().flat_map(|d| &d.cards).map(|c| c.facets().len()).sum();
+    writeln!(
+        out,
+        "{} deck(s), {cards} card(s) ({sides} sides to study): no problems",
+        decks.len()
+    )?;
     Ok(())
 }
 
-pub(crate) fn new_deck(
-    settings: &Settings,
-    args: &NewDeckArgs,
+pub fn new_deck(
+    app: &App,
+    id: &str,
+    title: Option<&str>,
+    replace: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
-    if !crate::deck::is_valid_id(&args.id) {
-        return Err(Error::BadDeckId(args.id.clone()));
+    let library = app.library(err)?;
+    let path = app.new_deck_path(&library, id, replace)?;
+    if library.deck(id).is_some_and(|d| d.origin.is_builtin()) {
+        writeln!(
+            err,
+            "note: your deck {id:?} takes the place of the built-in deck with that id; delete {} to bring it back",
+            path.display()
+        )?;
     }
-    let path = settings.data_dir.join("decks").join(format!("{}.ron", args.id));
-    if path.exists() {
-        return Err(Error::DeckExists(path));
-    }
-    let library = library(settings, err)?;
-    if let Some(deck) = library.deck(&args.id) {
-        match &deck.origin {
-            Origin::BuiltIn(_) => writeln!(
-                err,
-                "note: your deck {:?} will take the place of the built-in deck with that id",
-                args.id
-            )?,
-            Origin::File(other) => return Err(Error::DeckExists(other.clone())),
-        }
-    }
-    let title = args.title.clone().unwrap_or_else(|| args.id.clone());
-    collection::write_atomic(&path, &author::skeleton(&args.id, &title)).map_err(|source| Error::File {
-        path: path.clone(),
-        source,
-    })?;
+    let title = title.unwrap_or(id);
+    collection::write_atomic(&path, &author::skeleton(id, title)).map_err(Error::file(&path))?;
     writeln!(out, "Created {}", path.display())?;
     Ok(())
 }
 
-pub(crate) fn fmt_decks(
-    settings: &Settings,
-    args: &FmtArgs,
+pub fn fmt_decks(
+    app: &App,
+    paths: &[PathBuf],
+    check: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
-    let (files, mut problems) = deck_paths(settings, &args.paths)?;
+    let (files, mut problems) = app.deck_paths(paths)?;
     let mut unformatted = 0;
     for file in files
         .iter()
@@ -127,13 +128,10 @@ pub(crate) fn fmt_decks(
             return Err(Error::FormatChangesMeaning(file.clone()));
         }
         unformatted += 1;
-        if args.check {
+        if check {
             writeln!(out, "{}: not formatted", file.display())?;
         } else {
-            collection::write_atomic(file, &formatted).map_err(|source| Error::File {
-                path: file.clone(),
-                source,
-            })?;
+            collection::write_atomic(file, &formatted).map_err(Error::file(file))?;
             writeln!(out, "{}: formatted", file.display())?;
         }
     }
@@ -143,7 +141,7 @@ pub(crate) fn fmt_decks(
     if !problems.is_empty() {
         return Err(Error::DeckProblems { count: problems.len() });
     }
-    if args.check && unformatted > 0 {
+    if check && unformatted > 0 {
         return Err(Error::Unformatted { count: unformatted });
     }
     if unformatted == 0 {

@@ -4,10 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::*;
-use crate::collection::Settings;
+use crate::app::{self, App, Error};
+use crate::collection::Scope;
 use crate::deck::CardKey;
-use crate::repl::Clock;
 use crate::sched::Holds;
 
 #[derive(Serialize)]
@@ -21,19 +20,21 @@ struct Found {
     due: Option<String>,
 }
 
-pub(crate) fn find(
-    settings: &Settings,
-    args: &FindArgs,
-    clock: &AppClock,
+pub fn find(
+    app: &App,
+    words: &[String],
+    scope: &Scope,
+    json: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
-    let (collection, _) = open_collection(settings, err, false)?;
+    let (collection, _) = app.open_collection(err, false)?;
     let library = &collection.library;
-    let scope = scope(library, &args.scope)?;
-    let today = settings.rollover.study_day(clock.now());
-    let holds = Holds::of(&collection.marks, today, settings.rollover);
-    let words: Vec<String> = args.words.iter().map(|w| w.to_lowercase()).collect();
+    let scope = app::check_scope(library, scope)?;
+    let today = app.today();
+    let holds = Holds::of(&collection.marks, today, app.settings.rollover);
+    let typed = words;
+    let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let mut found = Vec::new();
     for (deck, card) in library.cards_in_order(&scope) {
         if !card.matches(&words) {
@@ -58,21 +59,24 @@ pub(crate) fn find(
             due: schedule.map(|s| s.due.to_string()),
         });
     }
-    if args.json {
-        return write_json(out, &found);
+    if json {
+        return app::write_json(out, &found);
     }
     if found.is_empty() {
-        writeln!(out, "No card mentions {}.", args.words.join(" "))?;
+        writeln!(out, "No card mentions {}.", typed.join(" "))?;
         return Ok(());
     }
+    let width = app::terminal_width();
     for f in &found {
-        let question = crate::render::escape_controls(f.question.lines().next().unwrap_or_default());
-        let question: String = question.chars().take(70).collect();
         let status = match (&f.due, f.status) {
             (Some(due), "scheduled") => format!("due {due}"),
             (_, status) => status.to_string(),
         };
-        writeln!(out, "{:<36} {:<14} {question}", f.key, status)?;
+        let lead = format!("{:<36} {:<14} ", f.key, status);
+        let room = width
+            .saturating_sub(unicode_width::UnicodeWidthStr::width(lead.as_str()))
+            .max(20);
+        writeln!(out, "{lead}{}", crate::render::one_line(&f.question, room))?;
     }
     writeln!(out, "{} card(s).", found.len())?;
     Ok(())

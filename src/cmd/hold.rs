@@ -6,28 +6,33 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::*;
-use crate::collection::{Collection, Settings};
-use crate::deck::CardKey;
+use crate::app::{self, App, Error};
+use crate::collection::Collection;
+use crate::deck::{CardKey, Facet};
 use crate::log::{Action, Mark};
-use crate::repl::Clock;
 use crate::sched::{Hold, Holds};
 
 /// The study keys a name on the command line stands for: `deck/card` is every side of
 /// the card (both directions, every cloze deletion); `deck/card:rev` or `:c2` just one.
 fn keys_named(collection: &Collection, name: &str) -> Result<Vec<CardKey>, Error> {
-    let key = CardKey::parse(name).ok_or_else(|| Error::BadKey(name.to_string()))?;
-    if name.contains(':') {
+    let key = app::card_named(&collection.library, name)?;
+    if key.facet() != Facet::Main || name.contains(':') {
         return match collection.card(&key) {
             Some(_) => Ok(vec![key]),
-            None => Err(Error::UnknownCard(name.to_string())),
+            None => Err(Error::UnknownCard {
+                key: name.to_string(),
+                suggestion: None,
+            }),
         };
     }
     let card = collection
         .library
         .deck(key.deck())
         .and_then(|d| d.cards.iter().find(|c| c.id == key.card()))
-        .ok_or_else(|| Error::UnknownCard(name.to_string()))?;
+        .ok_or_else(|| Error::UnknownCard {
+            key: name.to_string(),
+            suggestion: None,
+        })?;
     Ok(card
         .facets()
         .into_iter()
@@ -36,17 +41,11 @@ fn keys_named(collection: &Collection, name: &str) -> Result<Vec<CardKey>, Error
 }
 
 /// Suspends (`suspend: true`) or brings back the cards named.
-pub(crate) fn set(
-    settings: &Settings,
-    names: &[String],
-    suspend: bool,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let (collection, writer) = open_collection(settings, err, true)?;
+pub fn set(app: &App, names: &[String], suspend: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let settings = &app.settings;
+    let (collection, writer) = app.open_collection(err, true)?;
     let Some(mut writer) = writer else { return Ok(()) };
-    let now = clock.now();
+    let now = app.now();
     let holds = Holds::of(&collection.marks, settings.rollover.study_day(now), settings.rollover);
     // Every name is checked before anything is written.
     let mut keys: Vec<CardKey> = Vec::new();
@@ -99,16 +98,9 @@ struct Held {
 }
 
 /// Lists the suspended cards, leeches marked, and the ones buried today.
-pub(crate) fn list(
-    settings: &Settings,
-    json: bool,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let (collection, _) = open_collection(settings, err, false)?;
-    let today = settings.rollover.study_day(clock.now());
-    let holds = Holds::of(&collection.marks, today, settings.rollover);
+pub fn list(app: &App, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let (collection, _) = app.open_collection(err, false)?;
+    let holds = Holds::of(&collection.marks, app.today(), app.settings.rollover);
     // In log order, and each card once, at its latest mark.
     let mut held: Vec<Held> = Vec::new();
     for mark in collection.marks.iter().rev() {
@@ -130,7 +122,7 @@ pub(crate) fn list(
     }
     held.reverse();
     if json {
-        return write_json(out, &held);
+        return app::write_json(out, &held);
     }
     if held.is_empty() {
         writeln!(out, "No card is suspended or buried.")?;

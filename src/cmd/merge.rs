@@ -4,11 +4,12 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::*;
-use crate::collection::{Settings, write_atomic};
+use crate::app::{App, Error};
+use crate::collection::write_atomic;
 use crate::log::{self, LogError};
 
-pub(crate) fn merge(settings: &Settings, file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+pub fn merge(app: &App, file: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let settings = &app.settings;
     let path = settings.log_path();
     if fs::canonicalize(file)
         .ok()
@@ -17,11 +18,14 @@ pub(crate) fn merge(settings: &Settings, file: &Path, out: &mut dyn Write, err: 
         return Err(Error::MergeSelf(file.to_path_buf()));
     }
     // A missing file is an error here, not an empty log.
-    let theirs_text = fs::read(file).map_err(|source| Error::File {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let theirs = log::parse(file, &String::from_utf8_lossy(&theirs_text))?;
+    let theirs_text = fs::read(file).map_err(Error::file(file))?;
+    let theirs_text = String::from_utf8_lossy(&theirs_text);
+    // Every log recall writes starts with its header; anything else (a deck, a quiz
+    // history, the wrong file) is said to be what it is, not read line by line.
+    if !theirs_text.starts_with(log::VERSION_PREFIX) {
+        return Err(Error::NotALog(file.to_path_buf()));
+    }
+    let theirs = log::parse(file, &theirs_text)?;
     if let Some(torn) = &theirs.torn {
         writeln!(
             err,

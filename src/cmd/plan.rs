@@ -2,22 +2,15 @@
 
 use std::io::Write;
 
-use crate::cli::*;
-use crate::collection::Settings;
+use crate::app::{self, App, Error};
 use crate::plan::Plan;
 
-pub(crate) fn plan(
-    settings: &Settings,
-    args: &PlanArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let (collection, _) = open_collection(settings, err, false)?;
+pub fn plan(app: &App, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let (collection, _) = app.open_collection(err, false)?;
     let library = &collection.library;
     let plan = Plan::build(library, &collection.schedules);
-    if args.json {
-        write_json(out, &plan)?;
-        return Ok(());
+    if json {
+        return app::write_json(out, &plan);
     }
     plan.draw(library, out)?;
     Ok(())

@@ -3,14 +3,37 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::cli::*;
-use crate::collection::{self, Settings};
-use crate::config::Config;
+use chrono::NaiveDate;
+
+use crate::app::{self, App, Error};
+use crate::collection::{self, Scope, Settings};
 use crate::deck::CardKey;
-use crate::repl::{self, Clock};
+use crate::repl;
+
+/// What `recall quiz` was asked for.
+#[derive(Clone, Debug, Default)]
+pub struct QuizOptions {
+    pub scope: Scope,
+    /// How many questions [default: 20, or the day's share of an interview plan].
+    pub count: Option<usize>,
+    pub time: Option<chrono::TimeDelta>,
+    pub seed: Option<u64>,
+    /// Log each answer as a review too.
+    pub record: bool,
+    /// Also write the report as Markdown here.
+    pub report: Option<PathBuf>,
+    /// List past quizzes instead.
+    pub history: bool,
+    /// An interview date to plan toward.
+    pub until: Option<NaiveDate>,
+}
+
+/// On the interview day itself a plan asks what is left, but no more than this many
+/// questions in one sitting unless `-n` says otherwise.
+pub const LAST_DAY_MOST: usize = 40;
 
 /// `15m`, `90s`, `1h`; a bare number is minutes.
-pub(crate) fn parse_duration(text: &str) -> Result<chrono::TimeDelta, Error> {
+pub fn parse_duration(text: &str) -> Result<chrono::TimeDelta, Error> {
     let t = text.trim();
     let (number, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => (&t[..i], t[i..].trim()),
@@ -80,27 +103,27 @@ pub(crate) fn append_quiz_history(settings: &Settings, record: &crate::quiz::Qui
     Ok(())
 }
 
-pub(crate) fn quiz(
-    settings: &Settings,
-    config: &Config,
-    args: &QuizArgs,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
+pub fn quiz(app: &App, args: &QuizOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     use crate::quiz::{self as q, Candidate, Plan, QuizRecord};
     use crate::repl::quiz::{Question, Quiz, Recording};
+    let settings = &app.settings;
     let history = read_quiz_history(settings)?;
     if args.history {
         q::history(&history, out)?;
         return Ok(());
     }
-    let limit = args.time.as_deref().map(parse_duration).transpose()?;
+    let now = app.now();
+    let today = app.today();
+    let until = args.until.or(app.config.interview);
+    if let Some(until) = until
+        && until < today
+    {
+        return Err(Error::PastDate(until));
+    }
+    let limit = args.time;
     // The log is only locked (and written) when the quiz records.
-    let (collection, mut writer) = open_collection(settings, err, args.record)?;
-    let scope = scope(&collection.library, &args.scope)?;
-    let now = clock.now();
-    let today = settings.rollover.study_day(now);
+    let (collection, mut writer) = app.open_collection(err, args.record)?;
+    let scope = app::check_scope(&collection.library, &args.scope)?;
     let library = &collection.library;
     // A suspended card is one the learner asked not to see; a buried one only waits
     // for tomorrow's review, and a quiz may still ask it.
@@ -129,45 +152,41 @@ pub(crate) fn quiz(
     if candidates.is_empty() {
         return Err(Error::EmptyQuiz);
     }
-    let mut scope_text: Vec<String> = Vec::new();
-    for (what, values) in [
-        ("deck", &scope.decks),
-        ("section", &scope.sections),
-        ("topic", &scope.topics),
-    ] {
-        if !values.is_empty() {
-            let plural = if values.len() > 1 { "s" } else { "" };
-            scope_text.push(format!("{what}{plural} {}", values.join(", ")));
-        }
-    }
-    let scope_text = if scope_text.is_empty() {
-        "the whole roadmap".to_string()
-    } else {
-        scope_text.join(", ")
-    };
-    let plan = args.until.or(config.interview).map(|until| {
+    let scope_text = scope.describe();
+    let plan = until.map(|until| {
         let scope_keys: Vec<CardKey> = candidates.iter().map(|c| c.key.clone()).collect();
-        let until_text = until.to_string();
+        // A card answered in any quiz, planned or not, recorded or not, has been
+        // asked; a skipped question has not.
         let asked: std::collections::HashSet<String> = history
             .iter()
-            .filter(|r| r.scope.ends_with(&format!("until {until_text}")))
-            .flat_map(|r| r.answers.iter().map(|a| a.key.clone()))
+            .flat_map(|r| r.answers.iter().filter(|a| a.grade.is_some()).map(|a| a.key.clone()))
             .collect();
-        (until, Plan::new(&scope_keys, &asked, today, until))
+        (until, Plan::new(&scope_keys, &asked, today, until, LAST_DAY_MOST))
     });
     let scope_text = match &plan {
         Some((until, _)) => format!("{scope_text}, until {until}"),
         None => scope_text,
     };
+    let width = app::terminal_width();
     if let Some((until, plan)) = &plan {
-        writeln!(
-            out,
-            "Plan to {until}: {} of {} cards asked so far; {} a day covers the rest in {} day(s).",
-            plan.covered(),
-            plan.total,
-            plan.per_day,
-            plan.days_left.max(0)
-        )?;
+        let left = plan.total - plan.covered();
+        let text = if plan.days_left <= 1 {
+            format!(
+                "Interview day ({until}): {} of {} cards asked; this quiz asks {} of the {left} left.",
+                plan.covered(),
+                plan.total,
+                plan.per_day.min(left.max(1)),
+            )
+        } else {
+            format!(
+                "Plan to {until}: {} of {} cards asked; {} a day covers the rest in {} days.",
+                plan.covered(),
+                plan.total,
+                plan.per_day,
+                plan.days_left
+            )
+        };
+        write!(out, "{}", crate::render::layout(&text, width, ""))?;
     }
     let n = args
         .count
@@ -190,24 +209,25 @@ pub(crate) fn quiz(
         })
         .collect();
     let day_log = crate::sched::DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
+    let clock = &app.clock;
     let recording = writer.as_mut().map(|w| Recording {
         journal: w as &mut dyn repl::Journal,
         answered_today: day_log.answered.iter().cloned().collect(),
         schedules: collection.schedules.clone(),
         rollover: settings.rollover,
     });
-    let (mut input, width) = repl_input()?;
+    let mut input = app::repl_input()?;
     let planned = questions.len();
     let mut run = Quiz {
         questions,
         limit,
-        width,
+        width: &app::terminal_width,
         seed,
         recording,
     };
     let (answers, seconds) = run.run(input.as_mut(), out, clock)?;
     let record = QuizRecord {
-        at: now.to_rfc3339(),
+        at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         seed,
         scope: scope_text,
         planned,
@@ -215,14 +235,11 @@ pub(crate) fn quiz(
         answers,
     };
     writeln!(out)?;
-    q::report(&record, false, out)?;
+    q::report(&record, Some(app::terminal_width()), out)?;
     if let Some(path) = &args.report {
         let mut text = Vec::new();
-        q::report(&record, true, &mut text)?;
-        collection::write_atomic(path, &String::from_utf8_lossy(&text)).map_err(|source| Error::File {
-            path: path.clone(),
-            source,
-        })?;
+        q::report(&record, None, &mut text)?;
+        collection::write_atomic(path, &String::from_utf8_lossy(&text)).map_err(Error::file(path))?;
         writeln!(out, "\nReport written to {}", path.display())?;
     }
     if !record.answers.is_empty() {

@@ -2,27 +2,30 @@
 
 use std::io::Write;
 
-use crate::cli::*;
-use crate::collection::{self, Settings};
-use crate::config::Config;
+use crate::app::{self, App, Error};
+use crate::collection::{self, Scope};
 use crate::deck::CardKey;
-use crate::repl::{self, Clock, Review};
+use crate::repl::{self, Review};
 use crate::sched::{DayLog, DayQueue, Holds, Limits};
 use crate::session::Session;
 
-pub(crate) fn review(
-    settings: &Settings,
-    config: &Config,
-    args: &ReviewArgs,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let (collection, writer) = open_collection(settings, err, true)?;
-    let scope = scope(&collection.library, &args.scope)?;
+/// What `recall review` was asked for.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewOptions {
+    pub scope: Scope,
+    pub new_per_day: Option<usize>,
+    pub reviews_per_day: Option<usize>,
+    /// Seeds the order of cards due on the same day [default: the date].
+    pub seed: Option<u64>,
+}
+
+pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let settings = &app.settings;
+    let config = &app.config;
+    let (collection, writer) = app.open_collection(err, true)?;
+    let scope = app::check_scope(&collection.library, &args.scope)?;
     let Some(mut writer) = writer else { return Ok(()) };
-    let now = clock.now();
-    let today = settings.rollover.study_day(now);
+    let today = app.today();
     let mut keys = collection::keys_of(collection.library.cards_in_order(&scope));
     // Suspended cards, and cards buried today, are not part of today's work.
     let holds = Holds::of(&collection.marks, today, settings.rollover);
@@ -79,15 +82,15 @@ pub(crate) fn review(
         .filter_map(|k| collection.schedules.get(k).map(|s| (k.clone(), *s)))
         .collect();
     let mut session = Session::new(queue, schedules, settings.rollover);
-    let (mut input, width) = repl_input()?;
+    let mut input = app::repl_input()?;
     let mut review = Review {
         session: &mut session,
         lookup: |k: &CardKey| collection.card(k),
-        width,
+        width: &app::terminal_width,
         seed,
         editor: Some(&mut repl::ExternalEditor),
         edited: Vec::new(),
     };
-    review.run(input.as_mut(), out, &mut writer, clock)?;
+    review.run(input.as_mut(), out, &mut writer, &app.clock)?;
     Ok(())
 }

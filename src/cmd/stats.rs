@@ -2,24 +2,18 @@
 
 use std::io::Write;
 
-use crate::cli::*;
-use crate::collection::Settings;
+use crate::app::{self, App, Error};
+use crate::collection::Scope;
 use crate::deck::CardKey;
-use crate::repl::Clock;
 use crate::sched::Holds;
 use crate::stats::{Item, Stats};
 
-pub(crate) fn stats(
-    settings: &Settings,
-    args: &StatsArgs,
-    clock: &AppClock,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let (collection, _) = open_collection(settings, err, false)?;
+pub fn stats(app: &App, scope: &Scope, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let settings = &app.settings;
+    let (collection, _) = app.open_collection(err, false)?;
     let library = &collection.library;
-    let scope = scope(library, &args.scope)?;
-    let today = settings.rollover.study_day(clock.now());
+    let scope = app::check_scope(library, scope)?;
+    let today = app.today();
     let items: Vec<Item> = library
         .cards_in_order(&scope)
         .into_iter()
@@ -42,8 +36,8 @@ pub(crate) fn stats(
         today,
         settings.rollover,
     );
-    if args.json {
-        return write_json(out, &stats);
+    if json {
+        return app::write_json(out, &stats);
     }
     stats.draw(out)?;
     Ok(())

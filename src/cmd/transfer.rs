@@ -1,46 +1,37 @@
 //! `recall import` and `recall export`: decks to and from Anki TSV, CSV and Markdown.
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use crate::cli::*;
-use crate::collection::{self, Settings};
-use crate::deck::Origin;
+use crate::app::{App, Error};
+use crate::collection;
+use crate::interchange::{self, Format};
 
-pub(crate) fn import(
-    settings: &Settings,
-    args: &ImportArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    use crate::interchange::{self, Format};
-    if !crate::deck::is_valid_id(&args.deck) {
-        return Err(Error::BadDeckId(args.deck.clone()));
-    }
+/// What `recall import` was asked for.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    pub file: PathBuf,
+    pub deck: String,
+    /// `None`: from the file's extension.
+    pub format: Option<Format>,
+    pub title: Option<String>,
+    /// Allow a deck id that names a built-in deck.
+    pub replace: bool,
+}
+
+pub fn import(app: &App, args: &ImportOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let format = match args.format {
-        Some(FormatArg::Anki) => Format::Anki,
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Markdown) => Format::Markdown,
+        Some(format) => format,
         None => args
             .file
             .extension()
             .and_then(|e| Format::from_extension(&e.to_string_lossy()))
             .ok_or_else(|| Error::UnknownFormat(args.file.clone()))?,
     };
-    let path = settings.data_dir.join("decks").join(format!("{}.ron", args.deck));
-    if path.exists() {
-        return Err(Error::DeckExists(path));
-    }
-    let library = library(settings, err)?;
-    if let Some(deck) = library.deck(&args.deck)
-        && let Origin::File(other) = &deck.origin
-    {
-        return Err(Error::DeckExists(other.clone()));
-    }
-    let bytes = std::fs::read(&args.file).map_err(|source| Error::File {
-        path: args.file.clone(),
-        source,
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
+    let library = app.library(err)?;
+    let path = app.new_deck_path(&library, &args.deck, args.replace)?;
+    let bytes = std::fs::read(&args.file).map_err(Error::file(&args.file))?;
+    let text = utf8(&args.file, bytes)?;
     let imported = interchange::import(format, &text);
     for skipped in &imported.skipped {
         writeln!(
@@ -67,7 +58,7 @@ pub(crate) fn import(
         .file_name()
         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
     let deck_text = interchange::deck_text(&args.deck, &title, &format!("Imported from {name}."), &imported.cards);
-    write_checked_deck(&path, &deck_text, err)?;
+    crate::app::write_checked_deck(&path, &deck_text, err)?;
     writeln!(
         out,
         "Imported {} card(s) into {} ({} line(s) skipped).",
@@ -78,26 +69,48 @@ pub(crate) fn import(
     Ok(())
 }
 
-pub(crate) fn export(
-    settings: &Settings,
-    args: &ExportArgs,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<(), Error> {
-    let library = library(settings, err)?;
+/// The file's text, or where its first byte that is not UTF-8 sits: a card with a
+/// replacement character instead of the learner's text would be data silently lost.
+pub(crate) fn utf8(file: &std::path::Path, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let pos = crate::deck::Pos::of_byte(e.as_bytes(), at);
+        Error::NotUtf8 {
+            file: file.to_path_buf(),
+            line: pos.line,
+            col: pos.col,
+            byte: e.as_bytes()[at],
+        }
+    })
+}
+
+/// What `recall export` was asked for.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub deck: String,
+    /// Markdown Q&A; otherwise Anki's "Notes in Plain Text".
+    pub markdown: bool,
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing output file.
+    pub force: bool,
+}
+
+pub fn export(app: &App, args: &ExportOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
+    let library = app.library(err)?;
     let deck = library
         .deck(&args.deck)
-        .ok_or_else(|| unknown_deck(&library, &args.deck))?;
-    let text = match args.format {
-        ExportFormatArg::Anki => crate::interchange::export_anki(deck),
-        ExportFormatArg::Markdown => crate::interchange::export_markdown(deck),
+        .ok_or_else(|| crate::app::unknown_deck(&library, &args.deck))?;
+    let text = if args.markdown {
+        interchange::export_markdown(deck)
+    } else {
+        interchange::export_anki(deck)
     };
     match &args.output {
         Some(path) => {
-            collection::write_atomic(path, &text).map_err(|source| Error::File {
-                path: path.clone(),
-                source,
-            })?;
+            if !args.force && path.exists() {
+                return Err(Error::OutputExists(path.clone()));
+            }
+            collection::write_atomic(path, &text).map_err(Error::file(path))?;
             writeln!(err, "Wrote {} card(s) to {}", deck.cards.len(), path.display())?;
         }
         None => write!(out, "{text}")?,

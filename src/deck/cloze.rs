@@ -110,6 +110,22 @@ pub fn render(segments: &[Segment], hide: u32) -> (String, String) {
     (question, answer)
 }
 
+/// The answer for deletion `hide` with `open` and `close` around each place it was
+/// deleted (inside the brackets the plain answer shows), so a terminal can highlight it.
+pub fn render_marked(segments: &[Segment], hide: u32, open: char, close: char) -> String {
+    let mut answer = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Text(text) => answer.push_str(text),
+            Segment::Deletion {
+                number, answer: shown, ..
+            } if *number == hide => answer.push_str(&format!("{open}[{shown}]{close}")),
+            Segment::Deletion { answer: shown, .. } => answer.push_str(shown),
+        }
+    }
+    answer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +142,10 @@ mod tests {
             )
         );
         assert_eq!(render(&segments, 2).0, "The GIL serializes [what?]; GIL again.");
+        assert_eq!(
+            render_marked(&segments, 2, '<', '>'),
+            "The GIL serializes <[bytecode]>; GIL again."
+        );
     }
 
     #[test]

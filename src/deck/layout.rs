@@ -5,7 +5,9 @@
 //! and the authoring commands must know where a card starts and where the card list
 //! ends, so this module scans the text once more: strings and comments are skipped,
 //! brackets are counted, and each card of the `cards` list is located with its fields.
-//! It runs only on text that RON has already accepted, so it may stay simple.
+//! It runs mostly on text that RON has already accepted, so it may stay simple; on a
+//! file RON refused it still finds what it can (each card's extent, for checking the
+//! cards one by one).
 
 /// A 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -16,6 +18,17 @@ pub struct Pos {
 
 impl Pos {
     pub const START: Pos = Pos { line: 1, col: 1 };
+
+    /// Where byte `at` of `bytes` sits, counting columns in characters of the valid
+    /// text before it (for a byte that is not UTF-8, which has no position in a `str`).
+    pub fn of_byte(bytes: &[u8], at: usize) -> Pos {
+        let before = &bytes[..at.min(bytes.len())];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        Pos {
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            col: String::from_utf8_lossy(&before[line_start..]).chars().count() + 1,
+        }
+    }
 }
 
 /// A `name: value` pair of a struct, with where its name and value start.
@@ -31,6 +44,8 @@ pub struct Field {
 pub struct CardLayout {
     pub start: Pos,
     pub fields: Vec<Field>,
+    /// Byte offsets of the card's text: its variant name to its closing bracket.
+    pub span: std::ops::Range<usize>,
 }
 
 impl CardLayout {
@@ -64,15 +79,20 @@ impl Layout {
         let mut in_cards: Option<usize> = None;
         let mut expect_item = false;
         let mut pending_cards_list = false;
+        // Just after a card closed: a card starting here lacks the comma before it, and
+        // is still a card of its own (for the checks that run after a syntax error).
+        let mut after_card = false;
         for (i, tok) in tokens.iter().enumerate() {
             let next = tokens.get(i + 1);
             let is_field = tok.kind == Kind::Ident && matches!(next, Some(t) if t.kind == Kind::Colon);
             // A card starts with its variant name, or its `(` when written without one.
             let starts_card = matches!(tok.kind, Kind::Open(_)) || (tok.kind == Kind::Ident && !is_field);
-            if starts_card && expect_item && in_cards == Some(depth) {
+            let card_closed_before = std::mem::take(&mut after_card);
+            if starts_card && (expect_item || card_closed_before) && in_cards == Some(depth) {
                 layout.cards.push(CardLayout {
                     start: tok.at,
                     fields: Vec::new(),
+                    span: tok.offset..tok.end,
                 });
                 expect_item = false;
             }
@@ -92,6 +112,10 @@ impl Layout {
                     } else if in_cards.is_some_and(|d| depth == d + 1) {
                         layout.last_card_end = Some(tok.offset + 1);
                         layout.trailing_comma = false;
+                        if let Some(card) = layout.cards.last_mut() {
+                            card.span.end = tok.offset + 1;
+                        }
+                        after_card = true;
                     }
                     depth = depth.saturating_sub(1);
                 }

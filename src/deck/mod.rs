@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod cloze;
 pub mod layout;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -183,10 +184,11 @@ impl Card {
         texts
     }
 
-    /// Whether every word (lower case) occurs somewhere on the card, ignoring case.
+    /// Whether every word (lower case) starts a word somewhere on the card, ignoring
+    /// case: `heap` finds "heaps" and "min-heap", not "cheap".
     pub fn matches(&self, words: &[String]) -> bool {
         let text = self.texts().join("\n").to_lowercase();
-        words.iter().all(|w| text.contains(w.as_str()))
+        words.iter().all(|w| starts_a_word(&text, w))
     }
 
     pub fn sides(&self, facet: Facet) -> (String, String) {
@@ -219,6 +221,15 @@ impl Card {
             (Content::Typed { question, answers }, _) => (question.clone(), answers.join(" / ")),
         }
     }
+}
+
+/// Whether `word` occurs in `text` at the start of a word (not after a letter or digit).
+fn starts_a_word(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return true;
+    }
+    text.match_indices(word)
+        .any(|(at, _)| !text[..at].chars().next_back().is_some_and(char::is_alphanumeric))
 }
 
 /// A card's identity across decks and the review log: `deck/card`, with a facet
@@ -413,20 +424,53 @@ pub fn is_valid_id(id: &str) -> bool {
 
 const ID_RULE: &str = "use letters, digits, '-', '_' and '.'";
 
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
+}
+
+/// Where a RON error points, made useful to an author: a missing comma is reported
+/// at the end of the line that lacks it, not at the start of the next item.
+fn ron_error_pos(text: &str, e: &ron::error::SpannedError) -> Pos {
+    let pos = Pos {
+        line: e.span.start.line.max(1),
+        col: e.span.start.col.max(1),
+    };
+    if !matches!(e.code, ron::Error::ExpectedComma) {
+        return pos;
+    }
+    // The last line before the error with code on it (comments aside).
+    let lines: Vec<&str> = text.lines().collect();
+    let mut line = pos.line;
+    let mut col_limit = pos.col.saturating_sub(1);
+    while line >= 1 {
+        let Some(full) = lines.get(line - 1) else { break };
+        let before: String = full.chars().take(col_limit).collect();
+        let code = before.split("//").next().unwrap_or("").trim_end();
+        if !code.is_empty() {
+            return Pos {
+                line,
+                col: code.chars().count() + 1,
+            };
+        }
+        line -= 1;
+        col_limit = usize::MAX;
+    }
+    pos
+}
+
 /// Parses and checks one deck file. All problems of the file are returned, not just
-/// the first.
+/// the first: when RON stops at a syntax error, each card is still read on its own
+/// and checked, so one run lists every problem parsing allows.
 pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
     let file = source.origin.to_string();
     let text = source.text.as_str();
-    let options =
-        ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES);
-    let raw: format::DeckFile = options.from_str(text).map_err(|e| {
-        let pos = Pos {
-            line: e.span.start.line.max(1),
-            col: e.span.start.col.max(1),
-        };
-        vec![Problem::new(&file, text, pos, ron_message(&e.code))]
-    })?;
+    let raw: format::DeckFile = match ron_options().from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let first = Problem::new(&file, text, ron_error_pos(text, &e), ron_message(&e.code));
+            return Err(recover(&file, text, rules, first));
+        }
+    };
     let layout = Layout::scan(text);
     let mut problems = Vec::new();
     let mut report = |pos: Pos, message: String| problems.push(Problem::new(&file, text, pos, message));
@@ -472,165 +516,15 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
 
     let mut cards: Vec<Card> = Vec::with_capacity(raw.cards.len());
     // Card id → the line it was first used on (decks can hold thousands of cards).
-    let mut first_use: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut first_use: HashMap<String, usize> = HashMap::new();
     for (index, raw_card) in raw.cards.into_iter().enumerate() {
-        let card_layout = layout.cards.get(index);
-        let start = card_layout.map_or(Pos::START, |c| c.start);
-        let at = |name: &str| card_layout.and_then(|c| c.field(name)).map_or(start, |f| f.value_at);
-        let (common, content, texts) = match raw_card {
-            format::CardFile::Basic(c) => {
-                let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
-                (
-                    c.common(),
-                    Content::Basic {
-                        front: c.front,
-                        back: c.back,
-                    },
-                    texts,
-                )
-            }
-            format::CardFile::Reversible(c) => {
-                let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
-                (
-                    c.common(),
-                    Content::Reversible {
-                        front: c.front,
-                        back: c.back,
-                    },
-                    texts,
-                )
-            }
-            format::CardFile::Cloze(c) => {
-                let segments = match cloze::parse(&c.text) {
-                    Ok(segments) => segments,
-                    Err(why) => {
-                        report(at("text"), format!("cloze text of card {:?}: {why}", c.id));
-                        Vec::new()
-                    }
-                };
-                let numbers = cloze::numbers(&segments);
-                if numbers.is_empty() && !segments.is_empty() {
-                    report(
-                        at("text"),
-                        format!("cloze card {:?} has no deletions: mark one as {{{{c1::answer}}}}", c.id),
-                    );
-                }
-                let texts = vec![("text", c.text.clone())];
-                (
-                    c.common(),
-                    Content::Cloze {
-                        text: c.text,
-                        segments,
-                        numbers,
-                    },
-                    texts,
-                )
-            }
-            format::CardFile::Choice(c) => {
-                let mut texts = vec![("question", c.question.clone())];
-                texts.extend(c.options.iter().map(|o| ("options", o.clone())));
-                if c.options.len() < 2 {
-                    report(
-                        at("options"),
-                        format!("choice card {:?} needs at least two options", c.id),
-                    );
-                }
-                if c.correct.is_empty() {
-                    report(at("correct"), format!("choice card {:?} names no correct option", c.id));
-                }
-                for &i in &c.correct {
-                    if i >= c.options.len() {
-                        report(
-                            at("correct"),
-                            format!(
-                                "correct option {i} of card {:?} is out of range: options are numbered from 0 to {}",
-                                c.id,
-                                c.options.len().saturating_sub(1)
-                            ),
-                        );
-                    }
-                }
-                let mut correct = c.correct.clone();
-                correct.sort_unstable();
-                correct.dedup();
-                (
-                    c.common(),
-                    Content::Choice {
-                        question: c.question,
-                        options: c.options,
-                        correct,
-                    },
-                    texts,
-                )
-            }
-            format::CardFile::Typed(c) => {
-                let mut texts = vec![("question", c.question.clone())];
-                texts.extend(c.answers.iter().map(|a| ("answers", a.clone())));
-                if c.answers.is_empty() {
-                    report(
-                        at("answers"),
-                        format!("typed card {:?} accepts no answer: list at least one", c.id),
-                    );
-                }
-                (
-                    c.common(),
-                    Content::Typed {
-                        question: c.question,
-                        answers: c.answers,
-                    },
-                    texts,
-                )
-            }
-        };
-        let id = &common.id;
-        if !is_valid_id(id) {
-            report(at("id"), format!("card id {id:?} is not valid: {ID_RULE}"));
-        } else if let Some(first) = first_use.get(id) {
-            report(
-                at("id"),
-                format!("duplicate card id {id:?} (first used on line {first})"),
-            );
-        } else {
-            first_use.insert(id.clone(), start.line);
-        }
-        for (name, value) in &texts {
-            if value.trim().is_empty() {
-                report(at(name), format!("empty `{name}` in card {id:?}"));
-            }
-        }
-        if common.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            report(
-                at("notes"),
-                format!("empty `notes` in card {id:?} (leave the field out instead)"),
-            );
-        }
-        if common.points.iter().any(|p| p.trim().is_empty()) {
-            report(at("points"), format!("empty key point in card {id:?}"));
-        }
-        match &common.topic {
-            Some(topic) if topic.trim().is_empty() => report(at("topic"), format!("empty `topic` in card {id:?}")),
-            Some(topic) => {
-                if let Some(roadmap) = rules.roadmap
-                    && roadmap.topic(topic).is_none()
-                {
-                    report(at("topic"), format!("unknown topic {topic:?}: not in the roadmap"));
-                }
-            }
-            None if rules.complete => report(
-                start,
-                format!("missing field `topic` in card {id:?} (built-in cards name their roadmap topic)"),
-            ),
-            None => {}
-        }
-        cards.push(Card {
-            id: common.id,
-            topic: common.topic,
-            content,
-            notes: common.notes,
-            tags: common.tags,
-            points: common.points,
-            line: start.line,
-        });
+        cards.push(check_card(
+            raw_card,
+            layout.cards.get(index),
+            rules,
+            &mut first_use,
+            &mut report,
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -643,6 +537,214 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
         cards,
         origin: source.origin.clone(),
     })
+}
+
+/// After a syntax error: every card the scan can find is parsed alone and checked, so
+/// the author sees the problems of the whole file at once. `first` (RON's error for
+/// the file) is kept unless a card's own parse reports the same place.
+fn recover(file: &str, text: &str, rules: &Rules<'_>, first: Problem) -> Vec<Problem> {
+    let layout = Layout::scan(text);
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut first_use: HashMap<String, usize> = HashMap::new();
+    for card_layout in &layout.cards {
+        let Some(card_text) = text.get(card_layout.span.clone()) else {
+            continue;
+        };
+        match ron_options().from_str::<format::CardFile>(card_text) {
+            Ok(raw_card) => {
+                let mut report = |pos: Pos, message: String| problems.push(Problem::new(file, text, pos, message));
+                check_card(raw_card, Some(card_layout), rules, &mut first_use, &mut report);
+            }
+            Err(e) => {
+                // The error's place within the card, moved to its place in the file.
+                let inner = ron_error_pos(card_text, &e);
+                let pos = if inner.line == 1 {
+                    Pos {
+                        line: card_layout.start.line,
+                        col: card_layout.start.col + inner.col - 1,
+                    }
+                } else {
+                    Pos {
+                        line: card_layout.start.line + inner.line - 1,
+                        col: inner.col,
+                    }
+                };
+                problems.push(Problem::new(file, text, pos, ron_message(&e.code)));
+            }
+        }
+    }
+    if !problems.iter().any(|p| p.pos == first.pos) {
+        problems.push(first);
+    }
+    problems.sort_by_key(|p| (p.pos.line, p.pos.col));
+    problems
+}
+
+/// Checks one card as read by RON and makes the domain card; problems go to `report`
+/// with the position of the field at fault.
+fn check_card(
+    raw_card: format::CardFile,
+    card_layout: Option<&layout::CardLayout>,
+    rules: &Rules<'_>,
+    first_use: &mut HashMap<String, usize>,
+    report: &mut dyn FnMut(Pos, String),
+) -> Card {
+    let start = card_layout.map_or(Pos::START, |c| c.start);
+    let at = |name: &str| card_layout.and_then(|c| c.field(name)).map_or(start, |f| f.value_at);
+    let (common, content, texts) = match raw_card {
+        format::CardFile::Basic(c) => {
+            let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
+            (
+                c.common(),
+                Content::Basic {
+                    front: c.front,
+                    back: c.back,
+                },
+                texts,
+            )
+        }
+        format::CardFile::Reversible(c) => {
+            let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
+            (
+                c.common(),
+                Content::Reversible {
+                    front: c.front,
+                    back: c.back,
+                },
+                texts,
+            )
+        }
+        format::CardFile::Cloze(c) => {
+            let segments = match cloze::parse(&c.text) {
+                Ok(segments) => segments,
+                Err(why) => {
+                    report(at("text"), format!("cloze text of card {:?}: {why}", c.id));
+                    Vec::new()
+                }
+            };
+            let numbers = cloze::numbers(&segments);
+            if numbers.is_empty() && !segments.is_empty() {
+                report(
+                    at("text"),
+                    format!("cloze card {:?} has no deletions: mark one as {{{{c1::answer}}}}", c.id),
+                );
+            }
+            let texts = vec![("text", c.text.clone())];
+            (
+                c.common(),
+                Content::Cloze {
+                    text: c.text,
+                    segments,
+                    numbers,
+                },
+                texts,
+            )
+        }
+        format::CardFile::Choice(c) => {
+            let mut texts = vec![("question", c.question.clone())];
+            texts.extend(c.options.iter().map(|o| ("options", o.clone())));
+            if c.options.len() < 2 {
+                report(
+                    at("options"),
+                    format!("choice card {:?} needs at least two options", c.id),
+                );
+            }
+            if c.correct.is_empty() {
+                report(at("correct"), format!("choice card {:?} names no correct option", c.id));
+            }
+            for &i in &c.correct {
+                if i >= c.options.len() {
+                    report(
+                        at("correct"),
+                        format!(
+                            "correct option {i} of card {:?} is out of range: options are numbered from 0 to {}",
+                            c.id,
+                            c.options.len().saturating_sub(1)
+                        ),
+                    );
+                }
+            }
+            let mut correct = c.correct.clone();
+            correct.sort_unstable();
+            correct.dedup();
+            (
+                c.common(),
+                Content::Choice {
+                    question: c.question,
+                    options: c.options,
+                    correct,
+                },
+                texts,
+            )
+        }
+        format::CardFile::Typed(c) => {
+            let mut texts = vec![("question", c.question.clone())];
+            texts.extend(c.answers.iter().map(|a| ("answers", a.clone())));
+            if c.answers.is_empty() {
+                report(
+                    at("answers"),
+                    format!("typed card {:?} accepts no answer: list at least one", c.id),
+                );
+            }
+            (
+                c.common(),
+                Content::Typed {
+                    question: c.question,
+                    answers: c.answers,
+                },
+                texts,
+            )
+        }
+    };
+    let id = &common.id;
+    if !is_valid_id(id) {
+        report(at("id"), format!("card id {id:?} is not valid: {ID_RULE}"));
+    } else if let Some(first) = first_use.get(id) {
+        report(
+            at("id"),
+            format!("duplicate card id {id:?} (first used on line {first})"),
+        );
+    } else {
+        first_use.insert(id.clone(), start.line);
+    }
+    for (name, value) in &texts {
+        if value.trim().is_empty() {
+            report(at(name), format!("empty `{name}` in card {id:?}"));
+        }
+    }
+    if common.notes.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        report(
+            at("notes"),
+            format!("empty `notes` in card {id:?} (leave the field out instead)"),
+        );
+    }
+    if common.points.iter().any(|p| p.trim().is_empty()) {
+        report(at("points"), format!("empty key point in card {id:?}"));
+    }
+    match &common.topic {
+        Some(topic) if topic.trim().is_empty() => report(at("topic"), format!("empty `topic` in card {id:?}")),
+        Some(topic) => {
+            if let Some(roadmap) = rules.roadmap
+                && roadmap.topic(topic).is_none()
+            {
+                report(at("topic"), format!("unknown topic {topic:?}: not in the roadmap"));
+            }
+        }
+        None if rules.complete => report(
+            start,
+            format!("missing field `topic` in card {id:?} (built-in cards name their roadmap topic)"),
+        ),
+        None => {}
+    }
+    Card {
+        id: common.id,
+        topic: common.topic,
+        content,
+        notes: common.notes,
+        tags: common.tags,
+        points: common.points,
+        line: start.line,
+    }
 }
 
 /// RON's error text, made to read as a sentence about the deck file.
@@ -679,6 +781,22 @@ mod tests {
                 .map(|p| format!("{}:{} {}", p.pos.line, p.pos.col, p.message))
                 .collect(),
         }
+    }
+
+    #[test]
+    fn search_words_match_the_start_of_words_only() {
+        let deck = parse(
+            &source("Deck(id: \"d\", title: \"T\", cards: [Basic(id: \"a\", front: \"What do heaps cost?\", back: \"A min-heap is cheap\")])"),
+            &Rules::default(),
+        )
+        .expect("valid");
+        let card = &deck.cards[0];
+        let find = |w: &str| card.matches(&[w.to_string()]);
+        assert!(find("heap"), "heaps");
+        assert!(find("min-heap"));
+        assert!(find("che"));
+        assert!(!find("eap"), "inside a word");
+        assert!(!find("heaps cost money"));
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use std::io::{self, Write};
 
-use super::{DIM, Input, Line, OUTCOME, QUESTION, WRONG_STYLE, legend};
+use super::{DIM, HIGHLIGHT, Input, Line, OUTCOME, QUESTION, WRONG_STYLE};
 use crate::ask;
-use crate::deck::{Card, CardKey, Content};
+use crate::deck::{Card, CardKey, Content, Facet};
 use crate::render;
 use crate::sm2::Grade;
 
@@ -14,7 +14,7 @@ use crate::sm2::Grade;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Asked {
     Graded(Grade),
-    /// A `:` command other than `:help` (which is answered here); the caller runs it.
+    /// A `:` command; the caller runs it (and shows the card again if it stays).
     Command(String),
     /// Ctrl-C, Ctrl-D or the end of piped input.
     End,
@@ -28,42 +28,37 @@ pub struct Showing<'a> {
     pub header: String,
     /// The text of the prompts, made anew at each prompt (a quiz's clock moves).
     pub status: &'a dyn Fn() -> String,
-    /// The commands `:help` lists.
-    pub commands: &'a [(&'a str, &'a str)],
+    /// The one-line grade legend, with what each grade will do where that is known.
+    pub legend: String,
     /// Seeds the order of choice options for this showing.
     pub seed: u64,
+    /// The terminal's width when the card is shown.
     pub width: usize,
 }
+
+/// The widest the header's rule is drawn, however wide the terminal.
+pub const MOST_WIDTH: usize = 100;
 
 enum Reply {
     Text(String),
     Done(Asked),
 }
 
-fn read(input: &mut dyn Input, out: &mut dyn Write, prompt: &str, showing: &Showing<'_>) -> io::Result<Reply> {
-    loop {
-        let text = match input.read_line(prompt, out)? {
-            Line::Eof | Line::Interrupted => return Ok(Reply::Done(Asked::End)),
-            Line::Text(text) => text,
-        };
-        let trimmed = text.trim();
-        if matches!(trimmed, ":h" | ":help" | ":?") {
-            for (name, what) in showing.commands {
-                writeln!(out, "  {name:<7} {what}")?;
-            }
-            writeln!(out, "  Grades: {}", legend())?;
-            continue;
-        }
-        if trimmed.starts_with(':') {
-            return Ok(Reply::Done(Asked::Command(trimmed.to_string())));
-        }
-        return Ok(Reply::Text(text));
+fn read(input: &mut dyn Input, out: &mut dyn Write, prompt: &str) -> io::Result<Reply> {
+    let text = match input.read_line(prompt, out)? {
+        Line::Eof | Line::Interrupted => return Ok(Reply::Done(Asked::End)),
+        Line::Text(text) => text,
+    };
+    let trimmed = text.trim();
+    if trimmed.starts_with(':') {
+        return Ok(Reply::Done(Asked::Command(trimmed.to_string())));
     }
+    Ok(Reply::Text(text))
 }
 
 macro_rules! ask_line {
-    ($input:expr, $out:expr, $prompt:expr, $showing:expr) => {
-        match read($input, $out, $prompt, $showing)? {
+    ($input:expr, $out:expr, $prompt:expr) => {
+        match read($input, $out, $prompt)? {
             Reply::Text(text) => text,
             Reply::Done(asked) => return Ok(asked),
         }
@@ -86,17 +81,32 @@ pub fn shuffled(key: &CardKey, count: usize, seed: u64) -> Vec<usize> {
     order
 }
 
+/// The header line: the label, then a rule to the width of the terminal (at most
+/// [`MOST_WIDTH`]), so every card's header is as long as the next one's.
+pub fn header_line(label: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(label);
+    format!("{label}{}", "─".repeat(width.min(MOST_WIDTH).saturating_sub(used)))
+}
+
+/// The answer side laid out for the terminal, with a cloze card's deleted text
+/// highlighted (it is also in brackets, for a terminal without colour).
+fn answer_text(card: &Card, facet: Facet, answer: &str, width: usize, indent: &str) -> String {
+    let (Content::Cloze { segments, .. }, Facet::Cloze(n)) = (&card.content, facet) else {
+        return render::layout(answer, width, indent);
+    };
+    let marked = crate::deck::cloze::render_marked(segments, n, render::MARK_START, render::MARK_END);
+    render::layout(&marked, width, indent)
+        .replace(render::MARK_START, &format!("{HIGHLIGHT}"))
+        .replace(render::MARK_END, &format!("{HIGHLIGHT:#}"))
+}
+
 /// Shows the card and returns what the learner did.
 pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) -> io::Result<Asked> {
     let card = showing.card;
     let width = showing.width;
-    let (question, answer) = card.sides(showing.key.facet());
-    let rule = "─".repeat(
-        width
-            .saturating_sub(unicode_width::UnicodeWidthStr::width(showing.header.as_str()))
-            .min(60),
-    );
-    writeln!(out, "\n{DIM}{}{rule}{DIM:#}", showing.header)?;
+    let facet = showing.key.facet();
+    let (question, answer) = card.sides(facet);
+    writeln!(out, "\n{DIM}{}{DIM:#}", header_line(&showing.header, width))?;
     write!(out, "{QUESTION}{}{QUESTION:#}", render::layout(&question, width, "  "))?;
     let status = || (showing.status)();
     let mut proposed: Option<Grade> = None;
@@ -109,54 +119,63 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
                 writeln!(out, "  {}) {option}", ask::option_letter(shown))?;
             }
             let chosen = loop {
-                let text = ask_line!(input, out, &format!("letter(s) · {}", status()), showing);
+                let text = ask_line!(input, out, &format!("letter(s), or Enter to reveal · {}", status()));
                 match ask::parse_choice(&text, order.len()) {
                     Ok(chosen) => break chosen,
                     Err(why) => writeln!(out, "  {why}")?,
                 }
             };
-            let mut picked: Vec<usize> = chosen.iter().map(|&i| order[i]).collect();
-            picked.sort_unstable();
             let letters: Vec<String> = order
                 .iter()
                 .enumerate()
                 .filter(|(_, o)| correct.contains(o))
                 .map(|(i, _)| ask::option_letter(i).to_string())
                 .collect();
-            let right = &picked == correct;
-            if right {
-                writeln!(out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
+            if chosen.is_empty() {
+                // Enter reveals, as on every other card; the learner grades.
+                writeln!(out, "  The answer is {}.", letters.join(", "))?;
             } else {
-                writeln!(
-                    out,
-                    "  {WRONG_STYLE}✗ wrong: the answer is {}{WRONG_STYLE:#}",
-                    letters.join(", ")
-                )?;
+                let mut picked: Vec<usize> = chosen.iter().map(|&i| order[i]).collect();
+                picked.sort_unstable();
+                let right = &picked == correct;
+                if right {
+                    writeln!(out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "  {WRONG_STYLE}✗ wrong: the answer is {}{WRONG_STYLE:#}",
+                        letters.join(", ")
+                    )?;
+                }
+                proposed = Grade::new(if right { ask::RIGHT } else { ask::WRONG });
             }
-            proposed = Grade::new(if right { ask::RIGHT } else { ask::WRONG });
             write!(out, "{}", render::layout(&answer, width, "  → "))?;
         }
         Content::Typed { answers, .. } => {
-            let text = ask_line!(input, out, &format!("answer · {}", status()), showing);
-            let result = ask::check_typed(&text, answers);
-            if result.correct {
-                writeln!(out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
-            } else if result.near_miss() {
-                let diff = render::escape_controls(&result.diff);
-                writeln!(out, "  {WRONG_STYLE}✗ close, but not it: {diff}{WRONG_STYLE:#}")?;
-                writeln!(out, "  {DIM}([-x] remove x, [+x] add x, [-x+y] x should be y){DIM:#}")?;
+            let text = ask_line!(input, out, &format!("answer, or Enter to reveal · {}", status()));
+            if text.trim().is_empty() {
+                writeln!(out)?;
             } else {
-                writeln!(out, "  {WRONG_STYLE}✗ wrong{WRONG_STYLE:#}")?;
+                let result = ask::check_typed(&text, answers);
+                if result.correct {
+                    writeln!(out, "  {OUTCOME}✓ right{OUTCOME:#}")?;
+                } else if result.near_miss() {
+                    let diff = render::escape_controls(&result.diff);
+                    writeln!(out, "  {WRONG_STYLE}✗ close, but not it: {diff}{WRONG_STYLE:#}")?;
+                    writeln!(out, "  {DIM}([-x] remove x, [+x] add x, [-x+y] x should be y){DIM:#}")?;
+                } else {
+                    writeln!(out, "  {WRONG_STYLE}✗ wrong{WRONG_STYLE:#}")?;
+                }
+                proposed = Grade::new(if result.correct { ask::RIGHT } else { ask::WRONG });
+                writeln!(out)?;
             }
-            proposed = Grade::new(if result.correct { ask::RIGHT } else { ask::WRONG });
-            writeln!(out)?;
             write!(out, "{}", render::layout(&answer, width, "  "))?;
         }
         _ => {
             // Enter reveals; typing an attempt first is fine too.
-            ask_line!(input, out, &status(), showing);
+            ask_line!(input, out, &status());
             writeln!(out)?;
-            write!(out, "{}", render::layout(&answer, width, "  "))?;
+            write!(out, "{}", answer_text(card, facet, &answer, width, "  "))?;
         }
     }
     if let Some(notes) = &card.notes {
@@ -164,31 +183,37 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
         write!(out, "{}", render::layout(&format!("Note: {notes}"), width, "  "))?;
     }
     if !card.points.is_empty() {
-        writeln!(out, "  Key points:")?;
+        writeln!(out, "  Key points: which did your answer cover?")?;
         for (i, point) in card.points.iter().enumerate() {
             let text = render::layout(point, width.saturating_sub(7), "");
             writeln!(out, "  {:>2}. {}", i + 1, text.trim_end().replace('\n', "\n      "))?;
         }
-        let covered = loop {
-            let text = ask_line!(input, out, "covered (e.g. 1 3, all, none) › ", showing);
-            match ask::parse_points(&text, card.points.len()) {
-                Ok(covered) => break covered,
+        let total = card.points.len();
+        // A checklist answer, never a grade: Enter skips to the grade prompt, so two
+        // Enters cannot fail a card, and a digit above the last point is not taken
+        // for a grade.
+        loop {
+            let text = ask_line!(input, out, "points covered (e.g. 1 3, all, none; Enter skips) › ");
+            if text.trim().is_empty() {
+                break;
+            }
+            match ask::parse_points(&text, total) {
+                Ok(covered) => {
+                    // An auto-graded result stands; the checklist proposes otherwise.
+                    proposed = proposed.or(Some(ask::points_grade(covered.len(), total)));
+                    break;
+                }
                 Err(why) => writeln!(out, "  {why}")?,
             }
-        };
-        // An auto-graded result stands; the checklist proposes a grade otherwise.
-        proposed = proposed.or(Some(ask::points_grade(covered.len(), card.points.len())));
+        }
     }
-    // The legend wraps between grades, never inside one, on a narrow terminal.
-    let legend_text = legend().replace(' ', "\u{a0}").replace("\u{a0}·\u{a0}", "\u{a0}· ");
-    let wrapped = render::layout(&legend_text, width, "  ").replace('\u{a0}', " ");
-    write!(out, "{DIM}{}{DIM:#}", wrapped)?;
+    write!(out, "{DIM}{}{DIM:#}", render::layout(&showing.legend, width, "  "))?;
     let grade_prompt = match proposed {
-        Some(g) => format!("grade [{g}] › "),
-        None => "grade › ".to_string(),
+        Some(g) => format!("grade 0-5 [{g}] › "),
+        None => "grade 0-5 › ".to_string(),
     };
     loop {
-        let text = ask_line!(input, out, &grade_prompt, showing);
+        let text = ask_line!(input, out, &grade_prompt);
         let text = text.trim();
         if text.is_empty()
             && let Some(g) = proposed
@@ -197,7 +222,21 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
         }
         match text.parse::<u8>().ok().and_then(Grade::new) {
             Some(g) => return Ok(Asked::Graded(g)),
-            None => writeln!(out, "  Type a grade from 0 to 5 (or :help).")?,
+            None => writeln!(out, "  Type a grade from 0 to 5 (:help explains them).")?,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_rule_is_the_same_length_for_every_label() {
+        let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let short = header_line("── ml · new ", 80);
+        let long = header_line("── ml · ml.metrics · review · choice ", 80);
+        assert_eq!((width(&short), width(&long)), (80, 80));
+        assert_eq!(width(&header_line("── ml · new ", 200)), MOST_WIDTH);
     }
 }

@@ -3,11 +3,13 @@
 //! The loop is written against three small seams so it runs the same on a terminal,
 //! on piped stdin and in tests: [`Input`] gives lines (rustyline on a terminal, a
 //! plain reader otherwise), output goes to any `impl Write`, and answers go to a
-//! [`Journal`] (the review log) before the next card is shown. Time comes from a
-//! [`Clock`], so `RECALL_NOW` makes a whole session reproducible.
+//! [`Journal`] (the review log) before the next card is shown. Dates come from a
+//! [`Clock`], so `RECALL_NOW` makes a whole session's schedule reproducible, while
+//! durations come from its monotonic side and stay real.
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
+use std::time::Duration;
 
 pub mod card;
 pub mod quiz;
@@ -22,7 +24,7 @@ use rustyline::{Context, Helper};
 
 use crate::deck::{Card, CardKey, Content, Deck, Origin, Rules, Source};
 use crate::log::{LogError, Mark, Record, Writer};
-use crate::session::{Phase, Session, Undone};
+use crate::session::{Outcome, Phase, Remaining, Session, Undone};
 use crate::sm2::Grade;
 
 // Styles are written as escape codes; the caller's stream drops them when the output
@@ -31,6 +33,10 @@ pub(crate) const DIM: Style = Style::new().dimmed();
 pub(crate) const QUESTION: Style = Style::new().bold();
 pub(crate) const WRONG_STYLE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
 pub(crate) const OUTCOME: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Green)));
+/// A cloze card's deleted text in its answer.
+pub(crate) const HIGHLIGHT: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Cyan)));
 
 /// One line of input, or why there is none.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,7 +184,17 @@ impl Journal for Writer {
 }
 
 pub trait Clock {
+    /// The date and time: study days, and the time written with each answer.
     fn now(&self) -> DateTime<FixedOffset>;
+    /// A reading of a monotonic clock from any fixed origin, for durations (answer
+    /// times, a quiz's time limit, a session's length). It moves even when `now` is
+    /// fixed, and never goes back.
+    fn monotonic(&self) -> Duration;
+}
+
+/// Milliseconds between two monotonic readings, for the log's answer times.
+pub(crate) fn millis(from: Duration, to: Duration) -> u32 {
+    u32::try_from(to.saturating_sub(from).as_millis()).unwrap_or(u32::MAX)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,7 +212,8 @@ pub struct Summary {
     pub cards: usize,
     pub grades: [usize; 6],
     pub seconds: i64,
-    pub redrill_left: usize,
+    /// What is still waiting today when the session ends.
+    pub left: Remaining,
 }
 
 /// Opens a deck file for editing (`:edit`).
@@ -236,7 +253,8 @@ pub struct Review<'a, L> {
     pub session: &'a mut Session,
     /// Finds a card's deck and content by key.
     pub lookup: L,
-    pub width: usize,
+    /// The width to wrap to, asked before each card: the terminal may be resized.
+    pub width: &'a dyn Fn() -> usize,
     /// Seeds the order of choice options.
     pub seed: u64,
     /// For `:edit`; `None` where editing is not offered.
@@ -261,11 +279,11 @@ where
         journal: &mut dyn Journal,
         clock: &dyn Clock,
     ) -> Result<Summary, ReplError> {
-        let started = clock.now();
+        let started = clock.monotonic();
         let mut tokens: Vec<u64> = Vec::new();
         let mut answered: Vec<Record> = Vec::new();
         let intro = "Enter shows the answer, then grade it 0–5. Type :help for commands.";
-        write!(out, "{}", crate::render::layout(intro, self.width, ""))?;
+        write!(out, "{}", crate::render::layout(intro, (self.width)(), ""))?;
         while let Some((key, phase)) = self.session.current() {
             let key = key.clone();
             let flow = self.one_card(&key, phase, input, out, journal, clock, &mut tokens, &mut answered)?;
@@ -275,8 +293,8 @@ where
         }
         let mut summary = Summary {
             answers: answered.len(),
-            seconds: (clock.now() - started).num_seconds().max(0),
-            redrill_left: self.session.remaining().redrill,
+            seconds: i64::try_from(clock.monotonic().saturating_sub(started).as_secs()).unwrap_or(i64::MAX),
+            left: self.session.remaining(),
             ..Summary::default()
         };
         let mut cards: Vec<&CardKey> = answered.iter().map(|r| &r.card).collect();
@@ -286,7 +304,7 @@ where
         for r in &answered {
             summary.grades[usize::from(r.grade.value())] += 1;
         }
-        write_summary(out, &summary, self.session.is_done())?;
+        write_summary(out, &summary)?;
         Ok(summary)
     }
 
@@ -309,7 +327,8 @@ where
             self.session.skip();
             return Ok(Flow::Next);
         };
-        let shown_at = clock.now();
+        let shown_at = clock.monotonic();
+        let width = (self.width)();
         // Topics in a user's deck are free text: shown escaped like all card text.
         let topic = card
             .topic
@@ -326,9 +345,9 @@ where
             card: &card,
             header: format!("── {deck_id}{topic} · {}{kind} ", phase.label()),
             status: &|| status.clone(),
-            commands: COMMANDS,
+            legend: legend(self.session.preview(clock.now()).as_ref()),
             seed: self.seed ^ answered.len() as u64,
-            width: self.width,
+            width,
         };
         let grade = match card::ask(&showing, input, out)? {
             card::Asked::Graded(grade) => grade,
@@ -336,7 +355,7 @@ where
             card::Asked::Command(text) => return self.command(&text, out, journal, clock, tokens, answered),
         };
         let at = clock.now();
-        let ms = u32::try_from((at - shown_at).num_milliseconds().max(0)).unwrap_or(u32::MAX);
+        let ms = millis(shown_at, clock.monotonic());
         let Some(done) = self.session.answer(grade, at, ms) else {
             return Ok(Flow::Quit);
         };
@@ -366,11 +385,13 @@ where
             write!(
                 out,
                 "{WRONG_STYLE}{}{WRONG_STYLE:#}",
-                crate::render::layout(&text, self.width, "  ")
+                crate::render::layout(&text, width, "  ")
             )?;
             return Ok(Flow::Next);
         }
-        match (done.schedule, done.redrill) {
+        // A failure must not look like a success: red below 3, green from 3.
+        let style = if grade.value() < 3 { WRONG_STYLE } else { OUTCOME };
+        let said = match (done.schedule, done.redrill) {
             (Some(s), redrill) => {
                 let days = s.sm2.interval;
                 let plural = if days == 1 { "" } else { "s" };
@@ -379,15 +400,12 @@ where
                 } else {
                     ""
                 };
-                writeln!(
-                    out,
-                    "  {OUTCOME}→ next review in {days} day{plural}, on {}{again}{OUTCOME:#}",
-                    s.due
-                )?;
+                format!("→ next review in {days} day{plural}, on {}{again}", s.due)
             }
-            (None, true) => writeln!(out, "  {OUTCOME}→ once more at the end of this session{OUTCOME:#}")?,
-            (None, false) => writeln!(out, "  {OUTCOME}→ done for today{OUTCOME:#}")?,
-        }
+            (None, true) => "→ once more at the end of this session".to_string(),
+            (None, false) => "→ done for today".to_string(),
+        };
+        writeln!(out, "  {style}{said}{style:#}")?;
         Ok(Flow::Next)
     }
 
@@ -563,6 +581,10 @@ where
                 self.write_stats(out, answered)?;
                 Flow::Next
             }
+            ":h" | ":help" | ":?" => {
+                write_help(out, COMMANDS)?;
+                Flow::Next
+            }
             ":u" | ":undo" => match self.session.undo() {
                 Some(Undone::Answer(record)) => {
                     if let Some(token) = tokens.pop() {
@@ -602,47 +624,160 @@ where
     }
 }
 
-pub(crate) fn legend() -> String {
-    Grade::all()
-        .map(|g| format!("{g} {}", short_meaning(g)))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
+/// The grades in a word each, for the one-line legend.
 fn short_meaning(grade: Grade) -> &'static str {
     match grade.value() {
-        0 => "blackout",
-        1 => "wrong, familiar",
-        2 => "wrong, seemed easy",
+        0 => "blank",
+        1 => "wrong",
+        2 => "almost",
         3 => "hard",
-        4 => "hesitated",
-        _ => "perfect",
+        4 => "good",
+        _ => "easy",
     }
 }
 
-fn write_summary(out: &mut dyn Write, s: &Summary, finished: bool) -> io::Result<()> {
+/// SM-2's own words for each grade (Wozniak, 1990), for `:help`.
+fn full_meaning(grade: Grade) -> &'static str {
+    match grade.value() {
+        0 => "complete blackout",
+        1 => "incorrect response; the correct one remembered",
+        2 => "incorrect response, where the correct one seemed easy to recall",
+        3 => "correct response recalled with serious difficulty",
+        4 => "correct response after a hesitation",
+        _ => "perfect response",
+    }
+}
+
+/// An interval as short as a legend needs: `6d`, `4mo`, `3y`.
+fn short_interval(days: u32) -> String {
+    match days {
+        0..100 => format!("{days}d"),
+        100..730 => format!("{}mo", (f64::from(days) / 30.44).round()),
+        _ => format!("{}y", (f64::from(days) / 365.25).round()),
+    }
+}
+
+/// The one-line grade legend. With a preview it says what each grade will do to this
+/// card, as Anki labels its buttons: `0 blank · 1 wrong · 2 almost → today │ 3 hard
+/// 6d · 4 good 15d · 5 easy 17d` (at most 78 columns, so it fits 80 with its indent);
+/// for a re-drill, which grades end it for today.
+pub(crate) fn legend(preview: Option<&[Outcome; 6]>) -> String {
+    let named = |g: Grade| format!("{g} {}", short_meaning(g));
+    let Some(preview) = preview else {
+        return Grade::all().map(named).collect::<Vec<_>>().join(" · ");
+    };
+    let (fail, pass): (Vec<Grade>, Vec<Grade>) = Grade::all().partition(|g| g.value() < 3);
+    let fails = fail.iter().map(|&g| named(g)).collect::<Vec<_>>().join(" · ");
+    if preview.iter().all(|o| o.interval.is_none()) {
+        // A re-drill: grades below 4 bring it back once more, 4 and 5 end it.
+        let (again, done): (Vec<Grade>, Vec<Grade>) =
+            Grade::all().partition(|g| preview[usize::from(g.value())].again_today);
+        let list = |grades: Vec<Grade>| grades.into_iter().map(named).collect::<Vec<_>>().join(" · ");
+        return format!("{} → again │ {} → done today", list(again), list(done));
+    }
+    let passes: Vec<String> = pass
+        .iter()
+        .map(|&g| match preview[usize::from(g.value())].interval {
+            Some(days) => format!("{} {}", named(g), short_interval(days)),
+            None => named(g),
+        })
+        .collect();
+    format!("{fails} → today │ {}", passes.join(" · "))
+}
+
+/// `:help`: the commands, aligned, and what each grade means in SM-2.
+pub(crate) fn write_help(out: &mut dyn Write, commands: &[(&str, &str)]) -> io::Result<()> {
+    let widest = commands.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
+    for (name, what) in commands {
+        writeln!(out, "  {name:<widest$}  {what}")?;
+    }
+    writeln!(out, "  Grades (SM-2):")?;
+    for g in Grade::all() {
+        writeln!(out, "    {g} {:<7} {}", short_meaning(g), full_meaning(g))?;
+    }
+    writeln!(
+        out,
+        "  Before you grade, the legend shows the next interval each grade gives; 0-2 bring the card back \
+         today and tomorrow, 3 today once more."
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
     writeln!(out)?;
     if s.answers == 0 {
         writeln!(out, "No answers this session.")?;
     } else {
-        let (m, sec) = (s.seconds / 60, s.seconds % 60);
-        let cards = if s.cards == 1 { "card" } else { "cards" };
         writeln!(
             out,
-            "Session over: {} {cards}, {} answers in {m}m {sec:02}s.",
-            s.cards, s.answers
+            "Session over: {}, {} in {}.",
+            plural(s.cards, "card", "cards"),
+            plural(s.answers, "answer", "answers"),
+            crate::render::duration(s.seconds)
         )?;
         let grades: Vec<String> = s.grades.iter().enumerate().map(|(g, n)| format!("{g}: {n}")).collect();
         writeln!(out, "Grades  {}", grades.join("  "))?;
     }
-    if s.redrill_left > 0 {
+    let left = s.left;
+    if left.total() == 0 {
+        writeln!(out, "Nothing more is due today.")?;
+    } else {
+        let mut waiting = Vec::new();
+        if left.due > 0 {
+            waiting.push(format!("{} due", left.due));
+        }
+        if left.new > 0 {
+            waiting.push(format!("{} new", left.new));
+        }
+        if left.redrill > 0 {
+            waiting.push(plural(left.redrill, "re-drill", "re-drills"));
+        }
         writeln!(
             out,
-            "{} card(s) still to re-drill today: run `recall review` again.",
-            s.redrill_left
+            "Still waiting today: {}; `recall review` goes on where you stopped.",
+            waiting.join(", ")
         )?;
-    } else if finished {
-        writeln!(out, "Nothing more is due today.")?;
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    fn preview(intervals: [u32; 6]) -> [Outcome; 6] {
+        std::array::from_fn(|g| Outcome {
+            interval: Some(intervals[g]),
+            again_today: g < 4,
+        })
+    }
+
+    #[test]
+    fn the_legend_says_what_each_grade_does_and_fits_80_columns() {
+        assert_eq!(
+            legend(Some(&preview([1, 1, 1, 6, 6, 6]))),
+            "0 blank · 1 wrong · 2 almost → today │ 3 hard 6d · 4 good 6d · 5 easy 6d"
+        );
+        assert_eq!(short_interval(99), "99d");
+        assert_eq!(short_interval(100), "3mo");
+        assert_eq!(short_interval(36_500), "100y");
+        // The widest intervals still leave room for the two-column indent.
+        for days in [99, 729, 36_500] {
+            let text = legend(Some(&preview([1, 1, 1, days, days, days])));
+            assert!(text.width() <= 78, "{text}: {}", text.width());
+        }
+        let redrill: [Outcome; 6] = std::array::from_fn(|g| Outcome {
+            interval: None,
+            again_today: g < 4,
+        });
+        assert_eq!(
+            legend(Some(&redrill)),
+            "0 blank · 1 wrong · 2 almost · 3 hard → again │ 4 good · 5 easy → done today"
+        );
+        assert_eq!(legend(None), "0 blank · 1 wrong · 2 almost · 3 hard · 4 good · 5 easy");
+    }
 }

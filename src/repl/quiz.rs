@@ -8,7 +8,7 @@ use std::io::Write;
 use chrono::TimeDelta;
 
 use super::card::{self, Asked, Showing};
-use super::{Clock, DIM, Input, Journal, ReplError};
+use super::{Clock, DIM, Input, Journal, ReplError, legend, millis, write_help};
 use crate::deck::{Card, CardKey};
 use crate::log::{AnswerKind, Record};
 use crate::quiz::Answer;
@@ -43,7 +43,8 @@ pub struct Recording<'a> {
 pub struct Quiz<'a> {
     pub questions: Vec<Question<'a>>,
     pub limit: Option<TimeDelta>,
-    pub width: usize,
+    /// The width to wrap to, asked before each question: the terminal may be resized.
+    pub width: &'a dyn Fn() -> usize,
     pub seed: u64,
     pub recording: Option<Recording<'a>>,
 }
@@ -61,14 +62,19 @@ impl Quiz<'_> {
         out: &mut dyn Write,
         clock: &dyn Clock,
     ) -> Result<(Vec<Answer>, i64), ReplError> {
-        let started = clock.now();
+        // Time is measured on the monotonic clock: a fixed RECALL_NOW still times out.
+        let started = clock.monotonic();
+        let elapsed = |clock: &dyn Clock| {
+            TimeDelta::from_std(clock.monotonic().saturating_sub(started)).unwrap_or(TimeDelta::MAX)
+        };
         let total = self.questions.len();
         let mut answers = Vec::new();
-        let time_up = |clock: &dyn Clock| self.limit.is_some_and(|limit| clock.now() - started >= limit);
+        let time_up = |clock: &dyn Clock| self.limit.is_some_and(|limit| elapsed(clock) >= limit);
+        let questions = if total == 1 { "question" } else { "questions" };
         let intro = format!(
-            "A quiz of {total} question(s). Answer, then grade yourself 0–5 where recall cannot. :help lists commands."
+            "A quiz of {total} {questions}. Answer, then grade yourself 0–5 where recall cannot. :help lists commands."
         );
-        write!(out, "{}", crate::render::layout(&intro, self.width, ""))?;
+        write!(out, "{}", crate::render::layout(&intro, (self.width)(), ""))?;
         let mut index = 0;
         while index < self.questions.len() {
             if time_up(clock) {
@@ -80,7 +86,7 @@ impl Quiz<'_> {
             let status = || {
                 let number = format!("{}/{total}", index + 1);
                 match limit {
-                    Some(limit) => format!("{number} · {} left › ", clock_text(limit - (clock.now() - started))),
+                    Some(limit) => format!("{number} · {} left › ", clock_text(limit - elapsed(clock))),
                     None => format!("{number} › "),
                 }
             };
@@ -94,13 +100,13 @@ impl Quiz<'_> {
                     crate::render::escape_controls(&q.topic)
                 ),
                 status: &status,
-                commands: COMMANDS,
+                legend: legend(None),
                 seed: self.seed ^ index as u64,
-                width: self.width,
+                width: (self.width)(),
             };
-            let shown_at = clock.now();
+            let shown_at = clock.monotonic();
             let asked = card::ask(&showing, input, out)?;
-            let ms = u32::try_from((clock.now() - shown_at).num_milliseconds().max(0)).unwrap_or(u32::MAX);
+            let ms = millis(shown_at, clock.monotonic());
             let (question, answer) = q.card.sides(q.key.facet());
             let mut entry = Answer {
                 key: q.key.to_string(),
@@ -154,6 +160,10 @@ impl Quiz<'_> {
                     writeln!(out, "  Skipped: counted as a miss.")?;
                 }
                 Asked::Command(text) if matches!(text.as_str(), ":q" | ":quit" | ":exit") => break,
+                Asked::Command(text) if matches!(text.as_str(), ":h" | ":help" | ":?") => {
+                    write_help(out, COMMANDS)?;
+                    continue;
+                }
                 Asked::Command(text) => {
                     writeln!(out, "  Unknown command {text:?}. Type :help for the list.")?;
                     continue;
@@ -167,7 +177,7 @@ impl Quiz<'_> {
                 break;
             }
         }
-        Ok((answers, (clock.now() - started).num_seconds().max(0)))
+        Ok((answers, elapsed(clock).num_seconds().max(0)))
     }
 }
 
@@ -187,9 +197,13 @@ mod tests {
 
     impl Clock for Steps {
         fn now(&self) -> DateTime<FixedOffset> {
+            self.start
+        }
+
+        fn monotonic(&self) -> std::time::Duration {
             let n = self.reads.get();
             self.reads.set(n + 1);
-            self.start + TimeDelta::minutes(n)
+            std::time::Duration::from_secs(60 * n.unsigned_abs())
         }
     }
 
@@ -224,7 +238,7 @@ mod tests {
         let mut quiz = Quiz {
             questions,
             limit: Some(TimeDelta::minutes(8)),
-            width: 80,
+            width: &|| 80,
             seed: 1,
             recording: None,
         };
