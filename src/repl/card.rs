@@ -88,6 +88,16 @@ pub fn header_line(label: &str, width: usize) -> String {
     format!("{label}{}", "─".repeat(width.min(MOST_WIDTH).saturating_sub(used)))
 }
 
+/// The legend wrapped to the terminal, breaking only between grades (after a `·` or
+/// a `│`), never inside one.
+fn legend_lines(legend: &str, width: usize) -> String {
+    let glued = legend
+        .replace(' ', "\u{a0}")
+        .replace("\u{a0}·\u{a0}", "\u{a0}· ")
+        .replace("\u{a0}│\u{a0}", "\u{a0}│ ");
+    render::layout(&glued, width, "  ").replace('\u{a0}', " ")
+}
+
 /// The answer side laid out for the terminal, with a cloze card's deleted text
 /// highlighted (it is also in brackets, for a terminal without colour).
 fn answer_text(card: &Card, facet: Facet, answer: &str, width: usize, indent: &str) -> String {
@@ -207,7 +217,7 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
             }
         }
     }
-    write!(out, "{DIM}{}{DIM:#}", render::layout(&showing.legend, width, "  "))?;
+    write!(out, "{DIM}{}{DIM:#}", legend_lines(&showing.legend, width))?;
     let grade_prompt = match proposed {
         Some(g) => format!("grade 0-5 [{g}] › "),
         None => "grade 0-5 › ".to_string(),
@@ -230,6 +240,16 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_breaks_between_grades_never_inside_one() {
+        let legend = "0 blank · 1 wrong · 2 almost → today │ 3 hard 1d · 4 good 1d · 5 easy 1d";
+        assert_eq!(legend_lines(legend, 80), format!("  {legend}\n"));
+        assert_eq!(
+            legend_lines(legend, 60),
+            "  0 blank · 1 wrong · 2 almost → today │ 3 hard 1d ·\n  4 good 1d · 5 easy 1d\n"
+        );
+    }
 
     #[test]
     fn the_header_rule_is_the_same_length_for_every_label() {
