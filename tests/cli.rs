@@ -2266,7 +2266,7 @@ fn a_resized_terminal_rewraps_the_next_card() {
     user.deck(
         "wide.ron",
         &format!(
-            "Deck(id: \"wide\", title: \"W\", cards: [Basic(id: \"a\", front: \"First\", back: \"{long}\"), Basic(id: \"b\", front: \"Second\", back: \"{long}\")])"
+            "Deck(id: \"wide\", title: \"W\", cards: [Basic(id: \"a\", front: \"First\", back: \"{long}\"), Basic(id: \"b\", front: \"Second\", back: \"{long}\"), Basic(id: \"c\", front: \"Third\", back: \"{long}\")])"
         ),
     );
     let (mut pty, tty) = in_terminal(&user, &["review", "--deck", "wide"], 60, &[("NO_COLOR", "1")]);
@@ -2301,6 +2301,23 @@ fn a_resized_terminal_rewraps_the_next_card() {
         widest > 60 && widest <= 100,
         "rewrapped to 100, not mid-word at 60: {shown:?}"
     );
+    pty.send_line("5").expect("grade");
+    // Narrowed while the question is up: the answer is wrapped to the new width.
+    pty.exp_string("Third").expect("third card");
+    let status = Command::new("stty")
+        .args(["-F", &tty, "cols", "50"])
+        .status()
+        .expect("stty");
+    assert!(status.success());
+    pty.send_line("").expect("reveal");
+    let shown = as_shown(&pty.exp_string("grade 0-5").expect("grade prompt"));
+    let widest = shown
+        .lines()
+        .filter(|l| l.contains("word"))
+        .map(|l| l.trim_end().len())
+        .max()
+        .unwrap_or(0);
+    assert!(widest > 0 && widest <= 50, "the answer follows the resize: {shown:?}");
     pty.send_control('c').expect("ctrl-c");
     pty.exp_eof().expect("clean exit");
 }

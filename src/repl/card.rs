@@ -32,8 +32,9 @@ pub struct Showing<'a> {
     pub legend: String,
     /// Seeds the order of choice options for this showing.
     pub seed: u64,
-    /// The terminal's width when the card is shown.
-    pub width: usize,
+    /// The terminal's width, read again before each part of the card is drawn (the
+    /// terminal may be resized while the learner thinks).
+    pub width: &'a dyn Fn() -> usize,
 }
 
 /// The widest the header's rule is drawn, however wide the terminal.
@@ -113,7 +114,7 @@ fn answer_text(card: &Card, facet: Facet, answer: &str, width: usize, indent: &s
 /// Shows the card and returns what the learner did.
 pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) -> io::Result<Asked> {
     let card = showing.card;
-    let width = showing.width;
+    let mut width = (showing.width)();
     let facet = showing.key.facet();
     let (question, answer) = card.sides(facet);
     writeln!(out, "\n{DIM}{}{DIM:#}", header_line(&showing.header, width))?;
@@ -130,6 +131,7 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
             }
             let chosen = loop {
                 let text = ask_line!(input, out, &format!("letter(s), or Enter to reveal · {}", status()));
+                width = (showing.width)();
                 match ask::parse_choice(&text, order.len()) {
                     Ok(chosen) => break chosen,
                     Err(why) => writeln!(out, "  {why}")?,
@@ -163,6 +165,7 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
         }
         Content::Typed { answers, .. } => {
             let text = ask_line!(input, out, &format!("answer, or Enter to reveal · {}", status()));
+            width = (showing.width)();
             if text.trim().is_empty() {
                 writeln!(out)?;
             } else {
@@ -184,6 +187,7 @@ pub fn ask(showing: &Showing<'_>, input: &mut dyn Input, out: &mut dyn Write) ->
         _ => {
             // Enter reveals; typing an attempt first is fine too.
             ask_line!(input, out, &status());
+            width = (showing.width)();
             writeln!(out)?;
             write!(out, "{}", answer_text(card, facet, &answer, width, "  "))?;
         }

@@ -304,7 +304,7 @@ where
         for r in &answered {
             summary.grades[usize::from(r.grade.value())] += 1;
         }
-        write_summary(out, &summary)?;
+        write_summary(out, &summary, (self.width)())?;
         Ok(summary)
     }
 
@@ -347,7 +347,7 @@ where
             status: &|| status.clone(),
             legend: legend(self.session.preview(clock.now()).as_ref()),
             seed: self.seed ^ answered.len() as u64,
-            width,
+            width: self.width,
         };
         let grade = match card::ask(&showing, input, out)? {
             card::Asked::Graded(grade) => grade,
@@ -582,7 +582,7 @@ where
                 Flow::Next
             }
             ":h" | ":help" | ":?" => {
-                write_help(out, COMMANDS)?;
+                write_help(out, COMMANDS, (self.width)())?;
                 Flow::Next
             }
             ":u" | ":undo" => match self.session.undo() {
@@ -686,7 +686,7 @@ pub(crate) fn legend(preview: Option<&[Outcome; 6]>) -> String {
 }
 
 /// `:help`: the commands, aligned, and what each grade means in SM-2.
-pub(crate) fn write_help(out: &mut dyn Write, commands: &[(&str, &str)]) -> io::Result<()> {
+pub(crate) fn write_help(out: &mut dyn Write, commands: &[(&str, &str)], width: usize) -> io::Result<()> {
     let widest = commands.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
     for (name, what) in commands {
         writeln!(out, "  {name:<widest$}  {what}")?;
@@ -695,18 +695,16 @@ pub(crate) fn write_help(out: &mut dyn Write, commands: &[(&str, &str)]) -> io::
     for g in Grade::all() {
         writeln!(out, "    {g} {:<7} {}", short_meaning(g), full_meaning(g))?;
     }
-    writeln!(
-        out,
-        "  Before you grade, the legend shows the next interval each grade gives; 0-2 bring the card back \
-         today and tomorrow, 3 today once more."
-    )
+    let after = "Before you grade, the legend shows the next interval each grade gives; 0-2 bring the card back \
+                 today and tomorrow, 3 today once more.";
+    write!(out, "{}", crate::render::layout(after, width, "  "))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+fn write_summary(out: &mut dyn Write, s: &Summary, width: usize) -> io::Result<()> {
     writeln!(out)?;
     if s.answers == 0 {
         writeln!(out, "No answers this session.")?;
@@ -735,11 +733,11 @@ fn write_summary(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         if left.redrill > 0 {
             waiting.push(plural(left.redrill, "re-drill", "re-drills"));
         }
-        writeln!(
-            out,
+        let text = format!(
             "Still waiting today: {}; `recall review` goes on where you stopped.",
             waiting.join(", ")
-        )?;
+        );
+        write!(out, "{}", crate::render::layout(&text, width, ""))?;
     }
     out.flush()
 }

@@ -102,7 +102,7 @@ impl Quiz<'_> {
                 status: &status,
                 legend: legend(None),
                 seed: self.seed ^ index as u64,
-                width: (self.width)(),
+                width: self.width,
             };
             let shown_at = clock.monotonic();
             let asked = card::ask(&showing, input, out)?;
@@ -161,7 +161,7 @@ impl Quiz<'_> {
                 }
                 Asked::Command(text) if matches!(text.as_str(), ":q" | ":quit" | ":exit") => break,
                 Asked::Command(text) if matches!(text.as_str(), ":h" | ":help" | ":?") => {
-                    write_help(out, COMMANDS)?;
+                    write_help(out, COMMANDS, (self.width)())?;
                     continue;
                 }
                 Asked::Command(text) => {
