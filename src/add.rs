@@ -143,6 +143,7 @@ pub fn build_card(fields: &Fields, taken: &[&str]) -> Result<Card, String> {
         tags: fields.tags.clone(),
         points: fields.points.clone(),
         line: 0,
+        span: 0..0,
     })
 }
 

@@ -226,6 +226,7 @@ mod tests {
             tags: vec![],
             points: vec!["a \"quoted\" point".into()],
             line: 0,
+            span: 0..0,
         }
     }
 

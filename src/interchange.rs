@@ -71,6 +71,7 @@ fn card(content: Content) -> Card {
         tags: Vec::new(),
         points: Vec::new(),
         line: 0,
+        span: 0..0,
     }
 }
 
@@ -565,7 +566,10 @@ mod tests {
     }
 
     fn strip(mut cards: Vec<Card>) -> Vec<Card> {
-        cards.iter_mut().for_each(|c| c.line = 0);
+        cards.iter_mut().for_each(|c| {
+            c.line = 0;
+            c.span = 0..0;
+        });
         cards
     }
 

@@ -119,7 +119,10 @@ pub fn fmt_decks(
         );
         let same = after.is_ok_and(|after| {
             let strip = |mut d: crate::deck::Deck| {
-                d.cards.iter_mut().for_each(|c| c.line = 0);
+                d.cards.iter_mut().for_each(|c| {
+                    c.line = 0;
+                    c.span = 0..0;
+                });
                 d
             };
             strip(after) == strip(before)

@@ -369,3 +369,193 @@ Deck(
         assert!(TEXT[..end].ends_with("),\n    "));
     }
 }
+
+/// Where one card of a deck's `cards` list is: its bytes (variant name to closing
+/// bracket) and the line it starts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardSpan {
+    pub bytes: std::ops::Range<usize>,
+    pub line: usize,
+}
+
+/// The cards of a deck file RON has accepted, found in one pass over its bytes with no
+/// allocation but the result: what loading a deck needs (each card's line, and where
+/// its text is for the cache), at a fraction of the cost of [`Layout::scan`], which
+/// also records every field and is kept for problem reports and editing.
+pub fn card_spans(text: &str) -> Vec<CardSpan> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    let mut line = 1;
+    let mut depth = 0usize;
+    // Depth of the card list's items, once inside `cards: [`.
+    let mut list: Option<usize> = None;
+    let mut expect_card = false;
+    // At deck level (depth 1), the last identifier seen, to recognise `cards:`.
+    let mut after_cards_field = false;
+    let mut last_ident_cards = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' => {
+                line += 1;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut nest = 1;
+                i += 2;
+                while i < bytes.len() && nest > 0 {
+                    if bytes[i] == b'\n' {
+                        line += 1;
+                    }
+                    if bytes[i..].starts_with(b"*/") {
+                        nest -= 1;
+                        i += 2;
+                    } else if bytes[i..].starts_with(b"/*") {
+                        nest += 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        // A token starts here: maybe a card.
+        if expect_card && list == Some(depth) && b != b',' && b != b']' {
+            spans.push(CardSpan { bytes: i..i, line });
+            expect_card = false;
+        }
+        match b {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i] == b'\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                last_ident_cards = false;
+            }
+            b'r' if matches!(bytes.get(i + 1), Some(b'#' | b'"')) => {
+                let mut j = i + 1;
+                let mut hashes = 0;
+                while bytes.get(j) == Some(&b'#') {
+                    hashes += 1;
+                    j += 1;
+                }
+                if bytes.get(j) == Some(&b'"') {
+                    j += 1;
+                    loop {
+                        match bytes.get(j) {
+                            None => break,
+                            Some(b'\n') => line += 1,
+                            Some(b'"')
+                                if bytes[j + 1..].iter().take(hashes).filter(|&&h| h == b'#').count() == hashes =>
+                            {
+                                j += 1 + hashes;
+                                break;
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                }
+                i = j;
+                last_ident_cards = false;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if b == b'[' && after_cards_field {
+                    list = Some(depth);
+                    expect_card = true;
+                }
+                after_cards_field = false;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                if list == Some(depth) {
+                    list = None;
+                } else if list.is_some_and(|d| depth == d + 1)
+                    && let Some(card) = spans.last_mut()
+                {
+                    card.bytes.end = i + 1;
+                }
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b',' => {
+                if list == Some(depth) {
+                    expect_card = true;
+                }
+                i += 1;
+            }
+            b':' => {
+                after_cards_field = depth == 1 && last_ident_cards;
+                last_ident_cards = false;
+                i += 1;
+            }
+            _ => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80) {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                }
+                last_ident_cards = &bytes[start..i] == b"cards";
+            }
+        }
+    }
+    spans
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn card_spans_agree_with_the_full_scan() {
+        let text = r##"// a deck
+Deck(
+    id: "d", title: "T /* not a comment */",
+    cards: [
+        Basic(id: "a", front: "Q [with] (brackets)", back: "A"), // trailing
+        /* a block
+           comment */
+        Basic(
+            id: "b",
+            front: r#"raw "quoted" ) ] string
+spanning lines"#,
+            back: "B",
+        ),
+        Cloze(id: "c", text: "{{c1::x}}"),
+    ],
+)
+"##;
+        let spans = card_spans(text);
+        let layout = Layout::scan(text);
+        assert_eq!(spans.len(), 3);
+        for (span, card) in spans.iter().zip(&layout.cards) {
+            assert_eq!(span.line, card.start.line);
+            assert_eq!(span.bytes, card.span);
+        }
+        assert!(text[spans[1].bytes.clone()].starts_with("Basic(\n            id: \"b\""));
+        assert!(text[spans[1].bytes.clone()].ends_with("\"B\",\n        )"));
+    }
+}

@@ -73,6 +73,10 @@ pub struct Card {
     pub points: Vec<String>,
     /// The line the card starts on, for editors and error messages.
     pub line: usize,
+    /// Where the card's text is in its deck file (variant name to closing bracket),
+    /// so one card can be read again without the rest; empty for a card not read
+    /// from a file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// What a card asks and answers, by kind.
@@ -471,7 +475,59 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
             return Err(recover(&file, text, rules, first));
         }
     };
-    let layout = Layout::scan(text);
+    // Most decks check clean: find the cards' places with the quick scan, and only
+    // when there are problems pay for every field's position to report them.
+    let spans = layout::card_spans(text);
+    let places: Vec<Place<'_>> = spans
+        .iter()
+        .map(|span| Place {
+            start: Pos {
+                line: span.line,
+                col: 1,
+            },
+            span: span.bytes.clone(),
+            fields: None,
+        })
+        .collect();
+    match check_deck(source, raw, &Layout::default(), &places, rules) {
+        Ok(deck) => Ok(deck),
+        Err(_) => {
+            let layout = Layout::scan(text);
+            let places: Vec<Place<'_>> = layout
+                .cards
+                .iter()
+                .map(|card| Place {
+                    start: card.start,
+                    span: card.span.clone(),
+                    fields: Some(card),
+                })
+                .collect();
+            let raw = ron_options()
+                .from_str(text)
+                .map_err(|e| vec![Problem::new(&file, text, ron_error_pos(text, &e), ron_message(&e.code))])?;
+            check_deck(source, raw, &layout, &places, rules)
+        }
+    }
+}
+
+/// Where a card is, as far as it is known: its start and bytes, and (to report
+/// problems) where each of its fields is.
+struct Place<'a> {
+    start: Pos,
+    span: std::ops::Range<usize>,
+    fields: Option<&'a layout::CardLayout>,
+}
+
+/// The checks of a deck as RON read it; `layout` and `places` say where things are.
+fn check_deck(
+    source: &Source,
+    raw: format::DeckFile,
+    layout: &Layout,
+    places: &[Place<'_>],
+    rules: &Rules<'_>,
+) -> Result<Deck, Vec<Problem>> {
+    let file = source.origin.to_string();
+    let text = source.text.as_str();
     let mut problems = Vec::new();
     let mut report = |pos: Pos, message: String| problems.push(Problem::new(&file, text, pos, message));
     let deck_at = |name: &str| layout.deck_field(name).map_or(Pos::START, |f| f.value_at);
@@ -520,7 +576,7 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
     for (index, raw_card) in raw.cards.into_iter().enumerate() {
         cards.push(check_card(
             raw_card,
-            layout.cards.get(index),
+            places.get(index),
             rules,
             &mut first_use,
             &mut report,
@@ -553,7 +609,12 @@ fn recover(file: &str, text: &str, rules: &Rules<'_>, first: Problem) -> Vec<Pro
         match ron_options().from_str::<format::CardFile>(card_text) {
             Ok(raw_card) => {
                 let mut report = |pos: Pos, message: String| problems.push(Problem::new(file, text, pos, message));
-                check_card(raw_card, Some(card_layout), rules, &mut first_use, &mut report);
+                let place = Place {
+                    start: card_layout.start,
+                    span: card_layout.span.clone(),
+                    fields: Some(card_layout),
+                };
+                check_card(raw_card, Some(&place), rules, &mut first_use, &mut report);
             }
             Err(e) => {
                 // The error's place within the card, moved to its place in the file.
@@ -584,13 +645,18 @@ fn recover(file: &str, text: &str, rules: &Rules<'_>, first: Problem) -> Vec<Pro
 /// with the position of the field at fault.
 fn check_card(
     raw_card: format::CardFile,
-    card_layout: Option<&layout::CardLayout>,
+    place: Option<&Place<'_>>,
     rules: &Rules<'_>,
     first_use: &mut HashMap<String, usize>,
     report: &mut dyn FnMut(Pos, String),
 ) -> Card {
-    let start = card_layout.map_or(Pos::START, |c| c.start);
-    let at = |name: &str| card_layout.and_then(|c| c.field(name)).map_or(start, |f| f.value_at);
+    let start = place.map_or(Pos::START, |p| p.start);
+    let at = |name: &str| {
+        place
+            .and_then(|p| p.fields)
+            .and_then(|c| c.field(name))
+            .map_or(start, |f| f.value_at)
+    };
     let (common, content, texts) = match raw_card {
         format::CardFile::Basic(c) => {
             let texts = vec![("front", c.front.clone()), ("back", c.back.clone())];
@@ -744,6 +810,7 @@ fn check_card(
         tags: common.tags,
         points: common.points,
         line: start.line,
+        span: place.map_or(0..0, |p| p.span.clone()),
     }
 }
 

@@ -219,6 +219,7 @@ mod tests {
             tags: vec![],
             points: vec![],
             line: 1,
+            span: 0..0,
         }
     }
 
