@@ -37,6 +37,11 @@ impl Settings {
     }
 }
 
+/// The text of the built-in deck compiled in from `decks/<name>`.
+pub fn builtin_text(name: &str) -> Option<&'static str> {
+    BUILTIN_DECKS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
 /// The built-in deck sources.
 pub fn builtin_sources() -> Vec<Source> {
     BUILTIN_DECKS
@@ -224,58 +229,119 @@ impl Library {
 
     /// The roadmap section a card belongs to: its topic's section, else its deck's.
     pub fn section_of<'s>(&'s self, deck: &'s Deck, card: &'s Card) -> Option<&'s str> {
-        card.topic
-            .as_deref()
-            .and_then(|t| {
-                self.roadmap
-                    .sections
-                    .iter()
-                    .find(|s| s.topics.iter().any(|x| x.id == t))
-            })
-            .map(|s| s.id.as_str())
-            .or(deck.section.as_deref())
+        section_of(&self.roadmap, card.topic.as_deref(), deck.section.as_deref())
     }
 
     /// The cards in `scope` in roadmap order: stage, then section, then topic, then
     /// deck and card order. Cards without a roadmap topic follow at their deck's stage
     /// (user decks without a stage come last).
     pub fn cards_in_order(&self, scope: &Scope) -> Vec<(&Deck, &Card)> {
-        let mut cards: Vec<(OrderRank, &Deck, &Card)> = Vec::new();
-        let mut ranks: HashMap<&str, (u8, usize, usize)> = HashMap::new();
-        for (d, deck_ref) in self.decks.iter().enumerate() {
-            if !scope.decks.is_empty() && !scope.decks.contains(&deck_ref.id) {
-                continue;
-            }
-            for (c, card) in deck_ref.cards.iter().enumerate() {
-                if !scope.topics.is_empty() && !card.topic.as_ref().is_some_and(|t| scope.topics.contains(t)) {
-                    continue;
-                }
-                if !scope.tags.is_empty() && !card.tags.iter().any(|t| scope.tags.contains(t)) {
-                    continue;
-                }
-                if !scope.sections.is_empty()
-                    && !self
-                        .section_of(deck_ref, card)
-                        .is_some_and(|s| scope.sections.iter().any(|x| x == s))
-                {
-                    continue;
-                }
-                let rank = card
-                    .topic
-                    .as_deref()
-                    .map(|t| *ranks.entry(t).or_insert_with(|| self.roadmap.topic_rank(t)))
-                    .filter(|r| r.0 != u8::MAX)
-                    .unwrap_or((deck_ref.stage.unwrap_or(Roadmap::MAX_STAGE + 1), usize::MAX, usize::MAX));
-                cards.push(((rank.0, rank.1, rank.2, d, c), deck_ref, card));
+        let mut order = Order::new(&self.roadmap, scope);
+        for (d, deck) in self.decks.iter().enumerate() {
+            for (c, card) in deck.cards.iter().enumerate() {
+                order.offer(
+                    (d, c),
+                    &deck.id,
+                    deck.section.as_deref(),
+                    deck.stage,
+                    card.topic.as_deref(),
+                    card.tags.iter().map(String::as_str),
+                );
             }
         }
-        cards.sort_by_key(|(rank, _, _)| *rank);
-        cards.into_iter().map(|(_, d, c)| (d, c)).collect()
+        order
+            .finish()
+            .into_iter()
+            .map(|(d, c)| (&self.decks[d], &self.decks[d].cards[c]))
+            .collect()
     }
 }
 
-/// Where a card stands in learning order: stage, section, topic, deck, card.
-type OrderRank = (u8, usize, usize, usize, usize);
+/// The roadmap section of a card with this topic in a deck of this section: the
+/// topic's section where the roadmap has the topic, else the deck's.
+pub fn section_of<'s>(roadmap: &'s Roadmap, topic: Option<&str>, deck_section: Option<&'s str>) -> Option<&'s str> {
+    topic
+        .and_then(|t| roadmap.sections.iter().find(|s| s.topics.iter().any(|x| x.id == t)))
+        .map(|s| s.id.as_str())
+        .or(deck_section)
+}
+
+/// Puts cards in roadmap order and keeps those in a scope: the one rule for every
+/// view of the decks (the full library, the start-up catalog).
+pub struct Order<'a, T> {
+    roadmap: &'a Roadmap,
+    scope: &'a Scope,
+    ranks: HashMap<String, (u8, usize, usize)>,
+    cards: Vec<(OrderRank, T)>,
+    offered: usize,
+}
+
+/// Where a card stands in learning order: stage, section, topic, then the order the
+/// cards were offered in (deck, then card).
+type OrderRank = (u8, usize, usize, usize);
+
+impl<'a, T> Order<'a, T> {
+    pub fn new(roadmap: &'a Roadmap, scope: &'a Scope) -> Self {
+        Order {
+            roadmap,
+            scope,
+            ranks: HashMap::new(),
+            cards: Vec::new(),
+            offered: 0,
+        }
+    }
+
+    /// Offers a card (in deck and card order); it is kept if it is in scope.
+    pub fn offer<'t>(
+        &mut self,
+        card: T,
+        deck: &str,
+        deck_section: Option<&str>,
+        deck_stage: Option<u8>,
+        topic: Option<&str>,
+        mut tags: impl Iterator<Item = &'t str>,
+    ) {
+        let scope = self.scope;
+        self.offered += 1;
+        if !scope.decks.is_empty() && !scope.decks.iter().any(|d| d == deck) {
+            return;
+        }
+        if !scope.topics.is_empty() && !topic.is_some_and(|t| scope.topics.iter().any(|x| x == t)) {
+            return;
+        }
+        if !scope.tags.is_empty() && !tags.any(|t| scope.tags.iter().any(|x| x == t)) {
+            return;
+        }
+        if !scope.sections.is_empty()
+            && !section_of(self.roadmap, topic, deck_section).is_some_and(|s| scope.sections.iter().any(|x| x == s))
+        {
+            return;
+        }
+        let rank = match topic {
+            Some(t) => match self.ranks.get(t) {
+                Some(rank) => *rank,
+                None => {
+                    let rank = self.roadmap.topic_rank(t);
+                    self.ranks.insert(t.to_string(), rank);
+                    rank
+                }
+            },
+            None => (u8::MAX, 0, 0),
+        };
+        let rank = if rank.0 == u8::MAX {
+            (deck_stage.unwrap_or(Roadmap::MAX_STAGE + 1), usize::MAX, usize::MAX)
+        } else {
+            rank
+        };
+        self.cards.push(((rank.0, rank.1, rank.2, self.offered), card));
+    }
+
+    /// The cards kept, in order.
+    pub fn finish(mut self) -> Vec<T> {
+        self.cards.sort_by_key(|(rank, _)| *rank);
+        self.cards.into_iter().map(|(_, card)| card).collect()
+    }
+}
 
 /// Every studyable key of the cards given, in their order (a reversible card gives
 /// two keys, a cloze card one per deletion).

@@ -11,6 +11,7 @@ pub mod add;
 pub mod app;
 pub mod ask;
 pub mod author;
+pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod collection;

@@ -510,6 +510,44 @@ pub fn parse(source: &Source, rules: &Rules<'_>) -> Result<Deck, Vec<Problem>> {
     }
 }
 
+/// Parses and checks one card's text, as found at `span` (starting on `line`) of
+/// the deck `file`: a card read back on its own, without the rest of its deck.
+pub fn parse_card(
+    text: &str,
+    file: &str,
+    line: usize,
+    span: std::ops::Range<usize>,
+    rules: &Rules<'_>,
+) -> Result<Card, Vec<Problem>> {
+    let raw: format::CardFile = ron_options().from_str(text).map_err(|e| {
+        let pos = ron_error_pos(text, &e);
+        vec![Problem {
+            file: file.to_string(),
+            pos: Pos {
+                line: line + pos.line - 1,
+                col: pos.col,
+            },
+            message: ron_message(&e.code),
+            line_text: None,
+        }]
+    })?;
+    let mut problems = Vec::new();
+    let place = Place {
+        start: Pos { line, col: 1 },
+        span,
+        fields: None,
+    };
+    let card = check_card(raw, Some(&place), rules, &mut HashMap::new(), &mut |pos, message| {
+        problems.push(Problem {
+            file: file.to_string(),
+            pos,
+            message,
+            line_text: None,
+        })
+    });
+    if problems.is_empty() { Ok(card) } else { Err(problems) }
+}
+
 /// Where a card is, as far as it is known: its start and bytes, and (to report
 /// problems) where each of its fields is.
 struct Place<'a> {

@@ -1,0 +1,318 @@
+//! The collection's index: every deck and card with what start-up needs to know of it
+//! (ids, kinds and sides, topics, tags, where its text is in its file) but not the
+//! text itself.
+//!
+//! A review shows a few dozen cards of perhaps a hundred thousand, so the catalog
+//! holds no card text: a card is read back from its deck file (one span of bytes,
+//! parsed alone) when it is shown. The catalog is the same value whether it was built
+//! by parsing the deck files (a cold start) or read from the cache (a warm one), and a
+//! property test holds the two to each other.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::collection::{Order, Scope};
+use crate::deck::{self, Card, CardKey, Content, Deck, Facet, Origin, Problem, Rules, Source};
+use crate::roadmap::Roadmap;
+
+/// What kind a card is: enough to know its sides without its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    Basic,
+    Reversible,
+    Cloze,
+    Choice,
+    Typed,
+}
+
+impl Kind {
+    fn of(content: &Content) -> Kind {
+        match content {
+            Content::Basic { .. } => Kind::Basic,
+            Content::Reversible { .. } => Kind::Reversible,
+            Content::Cloze { .. } => Kind::Cloze,
+            Content::Choice { .. } => Kind::Choice,
+            Content::Typed { .. } => Kind::Typed,
+        }
+    }
+}
+
+/// One card, without its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardEntry {
+    pub id: Box<str>,
+    /// An index into the deck's `topics`.
+    pub topic: Option<u16>,
+    pub kind: Kind,
+    /// A cloze card's deletion numbers (one side each).
+    pub deletions: Box<[u32]>,
+    /// Indices into the deck's `tags`.
+    pub tags: Box<[u16]>,
+    pub line: u32,
+    /// The card's bytes in its deck's text.
+    pub span: (u32, u32),
+}
+
+impl CardEntry {
+    /// The sides this card is studied as, as [`Card::facets`] gives them.
+    pub fn facets(&self) -> Vec<Facet> {
+        match self.kind {
+            Kind::Reversible => vec![Facet::Main, Facet::Reverse],
+            Kind::Cloze => self.deletions.iter().map(|&n| Facet::Cloze(n)).collect(),
+            _ => vec![Facet::Main],
+        }
+    }
+}
+
+/// One deck, without its cards' text. Topics and tags are kept once per deck and
+/// named by index from the cards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeckEntry {
+    pub id: String,
+    pub title: String,
+    pub section: Option<String>,
+    pub stage: Option<u8>,
+    pub topics: Vec<String>,
+    pub tags: Vec<String>,
+    pub cards: Vec<CardEntry>,
+}
+
+impl DeckEntry {
+    /// The entry of a checked deck.
+    pub fn of(deck: &Deck) -> DeckEntry {
+        let mut topics: Vec<String> = Vec::new();
+        let mut tags: Vec<String> = Vec::new();
+        let index = |list: &mut Vec<String>, value: &str| -> u16 {
+            match list.iter().position(|v| v == value) {
+                Some(i) => i as u16,
+                None => {
+                    list.push(value.to_string());
+                    (list.len() - 1) as u16
+                }
+            }
+        };
+        let cards = deck
+            .cards
+            .iter()
+            .map(|card| CardEntry {
+                id: card.id.clone().into_boxed_str(),
+                topic: card.topic.as_deref().map(|t| index(&mut topics, t)),
+                kind: Kind::of(&card.content),
+                deletions: match &card.content {
+                    Content::Cloze { numbers, .. } => numbers.clone().into_boxed_slice(),
+                    _ => Box::default(),
+                },
+                tags: card.tags.iter().map(|t| index(&mut tags, t)).collect(),
+                line: card.line as u32,
+                span: (card.span.start as u32, card.span.end as u32),
+            })
+            .collect();
+        DeckEntry {
+            id: deck.id.clone(),
+            title: deck.title.clone(),
+            section: deck.section.clone(),
+            stage: deck.stage,
+            topics,
+            tags,
+            cards,
+        }
+    }
+
+    pub fn topic(&self, card: &CardEntry) -> Option<&str> {
+        card.topic
+            .and_then(|t| self.topics.get(usize::from(t)))
+            .map(String::as_str)
+    }
+
+    pub fn tags<'s>(&'s self, card: &'s CardEntry) -> impl Iterator<Item = &'s str> {
+        card.tags
+            .iter()
+            .filter_map(|&t| self.tags.get(usize::from(t)).map(String::as_str))
+    }
+}
+
+/// A deck in the catalog, with where its text is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub deck: DeckEntry,
+    pub origin: Origin,
+}
+
+/// Every deck available for study, without card text.
+#[derive(Debug)]
+pub struct Catalog {
+    pub roadmap: Roadmap,
+    /// Built-in decks first (a user deck with a built-in id takes its place), then the
+    /// user's own, in folder and file order, as [`crate::collection::Library`] has them.
+    pub decks: Vec<Entry>,
+    pub problems: Vec<Problem>,
+    /// Card key → (deck, card) index, made when first asked for.
+    index: std::sync::OnceLock<HashMap<CardKey, (u32, u32)>>,
+}
+
+impl Catalog {
+    pub fn new(roadmap: Roadmap, decks: Vec<Entry>, problems: Vec<Problem>) -> Catalog {
+        Catalog {
+            roadmap,
+            decks,
+            problems,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn deck(&self, id: &str) -> Option<&Entry> {
+        self.decks.iter().find(|d| d.deck.id == id)
+    }
+
+    /// Every studyable key in `scope`, in roadmap order (as
+    /// [`crate::collection::Library::cards_in_order`] and [`crate::collection::keys_of`]).
+    pub fn keys_in_order(&self, scope: &Scope) -> Vec<CardKey> {
+        let mut order = Order::new(&self.roadmap, scope);
+        for (d, entry) in self.decks.iter().enumerate() {
+            let deck = &entry.deck;
+            for (c, card) in deck.cards.iter().enumerate() {
+                order.offer(
+                    (d, c),
+                    &deck.id,
+                    deck.section.as_deref(),
+                    deck.stage,
+                    deck.topic(card),
+                    deck.tags(card),
+                );
+            }
+        }
+        order
+            .finish()
+            .into_iter()
+            .flat_map(|(d, c)| {
+                let deck = &self.decks[d].deck;
+                let card = &deck.cards[c];
+                card.facets()
+                    .into_iter()
+                    .map(move |f| CardKey::with_facet(&deck.id, &card.id, f))
+            })
+            .collect()
+    }
+
+    /// The deck and card a key names, if the catalog has that side of that card.
+    pub fn entry(&self, key: &CardKey) -> Option<(&Entry, &CardEntry)> {
+        let index = self.index.get_or_init(|| {
+            let mut index = HashMap::new();
+            for (d, entry) in self.decks.iter().enumerate() {
+                for (c, card) in entry.deck.cards.iter().enumerate() {
+                    for facet in card.facets() {
+                        index.insert(
+                            CardKey::with_facet(&entry.deck.id, &card.id, facet),
+                            (d as u32, c as u32),
+                        );
+                    }
+                }
+            }
+            index
+        });
+        let &(d, c) = index.get(key)?;
+        let entry = self.decks.get(d as usize)?;
+        Some((entry, entry.deck.cards.get(c as usize)?))
+    }
+
+    /// The whole card a key names, its text read now from its deck.
+    pub fn card(&self, key: &CardKey) -> Option<Result<Card, Problem>> {
+        let (entry, card) = self.entry(key)?;
+        Some(read_card(&entry.origin, card))
+    }
+}
+
+/// A card's text, read back from its deck (one span of the file, parsed alone).
+pub fn read_card(origin: &Origin, card: &CardEntry) -> Result<Card, Problem> {
+    let (start, end) = (card.span.0 as usize, card.span.1 as usize);
+    let trouble = |message: String| Problem {
+        file: origin.to_string(),
+        pos: deck::Pos {
+            line: card.line as usize,
+            col: 1,
+        },
+        message,
+        line_text: None,
+    };
+    let text = match origin {
+        Origin::BuiltIn(name) => crate::collection::builtin_text(name)
+            .and_then(|t| t.get(start..end))
+            .map(str::to_string)
+            .ok_or_else(|| trouble("not in the built-in decks".into()))?,
+        Origin::File(path) => read_span(path, start, end).map_err(|e| trouble(format!("cannot read the card: {e}")))?,
+    };
+    deck::parse_card(
+        &text,
+        &origin.to_string(),
+        card.line as usize,
+        start..end,
+        &Rules::default(),
+    )
+    .map_err(|mut problems| problems.remove(0))
+}
+
+fn read_span(path: &Path, start: usize, end: usize) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(start as u64))?;
+    let mut bytes = vec![0; end.saturating_sub(start)];
+    file.read_exact(&mut bytes)?;
+    String::from_utf8(bytes).map_err(std::io::Error::other)
+}
+
+/// The sources a catalog is built from: the built-in decks' texts and the user's deck
+/// files, as [`crate::collection::Library::load`] reads them.
+pub fn user_deck_files(dirs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for dir in dirs {
+        match crate::collection::deck_files(dir) {
+            Ok(found) => files.extend(found),
+            Err(e) => problems.push(Problem {
+                file: dir.display().to_string(),
+                pos: deck::Pos::START,
+                message: format!("cannot read deck folder: {e}"),
+                line_text: None,
+            }),
+        }
+    }
+    (files, problems)
+}
+
+/// Puts checked decks together as the library does: a user deck with a built-in
+/// deck's id takes its place; two decks of one kind with one id are a problem.
+pub fn assemble(units: Vec<(Source, Result<DeckEntry, Vec<Problem>>)>) -> (Vec<Entry>, Vec<Problem>) {
+    let mut decks: Vec<Entry> = Vec::new();
+    let mut problems = Vec::new();
+    for (source, result) in units {
+        let deck = match result {
+            Ok(deck) => deck,
+            Err(found) => {
+                problems.extend(found);
+                continue;
+            }
+        };
+        let builtin = source.origin.is_builtin();
+        match decks.iter().position(|d| d.deck.id == deck.id) {
+            Some(i) if decks[i].origin.is_builtin() == builtin => problems.push(Problem::new(
+                &source.origin.to_string(),
+                &source.text,
+                deck::id_position(&source.text),
+                format!("duplicate deck id {:?} (also used by {})", deck.id, decks[i].origin),
+            )),
+            Some(i) => {
+                decks[i] = Entry {
+                    deck,
+                    origin: source.origin,
+                }
+            }
+            None => decks.push(Entry {
+                deck,
+                origin: source.origin,
+            }),
+        }
+    }
+    (decks, problems)
+}
