@@ -1798,7 +1798,23 @@ fn plan_draws_the_roadmap_with_progress_on_a_known_log() {
     let run = user.run("2026-11-24T09:00:00+00:00", &["plan", "--json"], "");
     let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let topics = plan["topics"].as_array().expect("topics");
-    assert_eq!(topics.len(), 64);
+    assert_eq!(topics.len(), 73);
+    // The wave-2 topics interviews ask about, each at its stage and well populated.
+    for (id, stage) in [
+        ("ml.basics", 1),
+        ("ml.unsupervised", 2),
+        ("ml.dimred", 2),
+        ("ml.imbalance", 2),
+        ("ml.timeseries", 2),
+        ("dl.basics", 2),
+        ("dl.training", 2),
+        ("dl.generative", 2),
+        ("spec.recsys", 5),
+    ] {
+        let topic = topics.iter().find(|t| t["id"] == id).expect(id);
+        assert_eq!(topic["stage"].as_u64(), Some(stage), "{id}");
+        assert!(topic["cards"].as_u64().unwrap_or(0) >= 10, "{id}: {topic}");
+    }
     let ds = topics.iter().find(|t| t["id"] == "cs.ds").expect("cs.ds");
     assert_eq!((ds["section"].as_str(), ds["stage"].as_u64()), (Some("cs"), Some(1)));
     assert_eq!((ds["mature"].as_u64(), ds["learning"].as_u64()), (Some(1), Some(0)));
