@@ -295,6 +295,36 @@ impl App {
         Ok((collection, writer))
     }
 
+    /// The catalog of decks and the log's progress, from the cache where the files
+    /// are unchanged: what start-up needs, without card text or the whole log.
+    /// `lock` takes the log for writing (a review).
+    pub fn open_progress(
+        &self,
+        err: &mut dyn Write,
+        lock: bool,
+    ) -> Result<(crate::catalog::Catalog, crate::progress::Progress, Option<log::Writer>), Error> {
+        use crate::startup::{self, LogAccess};
+        let cache = startup::cache_for(&self.settings.data_dir);
+        let access = if lock { LogAccess::Lock } else { LogAccess::Read };
+        let roadmap = roadmap()?;
+        // The decks and the log are independent: read them side by side.
+        let (catalog, progress) = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| startup::progress(&self.settings, access, cache.as_ref()));
+            let catalog = startup::catalog(&self.settings, roadmap, cache.as_ref());
+            (catalog, reader.join())
+        });
+        let (progress, warnings, writer) = match progress {
+            Ok(result) => result?,
+            // The reader only panics on a bug; surface it as one rather than hide it.
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        report_skipped(&catalog.problems, err)?;
+        for warning in &warnings {
+            writeln!(err, "warning: {warning}")?;
+        }
+        Ok((catalog, progress, writer))
+    }
+
     /// The deck files named (folders give their `*.ron`), or every file in the user's
     /// deck folders. Problems reading folders are returned, not fatal; a folder named
     /// that holds no deck file is an error.
@@ -405,8 +435,8 @@ pub fn write_checked_deck(path: &Path, text: &str, err: &mut dyn Write) -> Resul
     collection::write_atomic(path, text).map_err(Error::file(path))
 }
 
-pub fn unknown_deck(library: &Library, id: &str) -> Error {
-    let known: Vec<&str> = library.decks.iter().map(|d| d.id.as_str()).collect();
+pub fn unknown_deck(library: &impl Names, id: &str) -> Error {
+    let known: Vec<&str> = library.deck_ids();
     Error::UnknownDeck {
         id: id.to_string(),
         known: known.join(", "),
@@ -420,19 +450,83 @@ pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Err
     Ok(())
 }
 
+/// The names a scope can use: what the full library and the start-up catalog both
+/// know.
+pub trait Names {
+    fn roadmap(&self) -> &Roadmap;
+    fn deck_ids(&self) -> Vec<&str>;
+    /// Sections named by decks (besides the roadmap's).
+    fn deck_sections(&self) -> Vec<&str>;
+    /// Every topic and every tag the cards use (with repeats).
+    fn card_topics(&self) -> Vec<&str>;
+    fn card_tags(&self) -> Vec<&str>;
+}
+
+impl Names for Library {
+    fn roadmap(&self) -> &Roadmap {
+        &self.roadmap
+    }
+    fn deck_ids(&self) -> Vec<&str> {
+        self.decks.iter().map(|d| d.id.as_str()).collect()
+    }
+    fn deck_sections(&self) -> Vec<&str> {
+        self.decks.iter().filter_map(|d| d.section.as_deref()).collect()
+    }
+    fn card_topics(&self) -> Vec<&str> {
+        self.decks
+            .iter()
+            .flat_map(|d| &d.cards)
+            .filter_map(|c| c.topic.as_deref())
+            .collect()
+    }
+    fn card_tags(&self) -> Vec<&str> {
+        self.decks
+            .iter()
+            .flat_map(|d| &d.cards)
+            .flat_map(|c| c.tags.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+impl Names for crate::catalog::Catalog {
+    fn roadmap(&self) -> &Roadmap {
+        &self.roadmap
+    }
+    fn deck_ids(&self) -> Vec<&str> {
+        self.decks.iter().map(|d| d.deck.id.as_str()).collect()
+    }
+    fn deck_sections(&self) -> Vec<&str> {
+        self.decks.iter().filter_map(|d| d.deck.section.as_deref()).collect()
+    }
+    // A deck lists each of its topics and tags once.
+    fn card_topics(&self) -> Vec<&str> {
+        self.decks
+            .iter()
+            .flat_map(|d| d.deck.topics.iter().map(String::as_str))
+            .collect()
+    }
+    fn card_tags(&self) -> Vec<&str> {
+        self.decks
+            .iter()
+            .flat_map(|d| d.deck.tags.iter().map(String::as_str))
+            .collect()
+    }
+}
+
 /// A scope with each part checked against what exists; a near miss gets a suggestion.
-pub fn check_scope(library: &Library, scope: &Scope) -> Result<Scope, Error> {
+pub fn check_scope(known: &impl Names, scope: &Scope) -> Result<Scope, Error> {
+    let decks = known.deck_ids();
     for id in &scope.decks {
-        if library.deck(id).is_none() {
-            return Err(unknown_deck(library, id));
+        if !decks.contains(&id.as_str()) {
+            return Err(unknown_deck(known, id));
         }
     }
-    let sections: Vec<&str> = library
-        .roadmap
+    let roadmap = known.roadmap();
+    let sections: Vec<&str> = roadmap
         .sections
         .iter()
         .map(|s| s.id.as_str())
-        .chain(library.decks.iter().filter_map(|d| d.section.as_deref()))
+        .chain(known.deck_sections())
         .collect();
     for id in &scope.sections {
         if !sections.contains(&id.as_str()) {
@@ -443,14 +537,13 @@ pub fn check_scope(library: &Library, scope: &Scope) -> Result<Scope, Error> {
             });
         }
     }
-    let cards = || library.decks.iter().flat_map(|d| d.cards.iter());
+    let card_topics = known.card_topics();
     for id in &scope.topics {
-        if library.roadmap.topic(id).is_none() && !cards().any(|c| c.topic.as_deref() == Some(id)) {
-            let topics = library
-                .roadmap
+        if roadmap.topic(id).is_none() && !card_topics.contains(&id.as_str()) {
+            let topics = roadmap
                 .topics()
                 .map(|t| t.id.as_str())
-                .chain(cards().filter_map(|c| c.topic.as_deref()));
+                .chain(card_topics.iter().copied());
             return Err(Error::UnknownScope {
                 what: "topic",
                 id: id.clone(),
@@ -458,13 +551,13 @@ pub fn check_scope(library: &Library, scope: &Scope) -> Result<Scope, Error> {
             });
         }
     }
+    let card_tags = known.card_tags();
     for tag in &scope.tags {
-        if !cards().any(|c| c.tags.contains(tag)) {
-            let tags = cards().flat_map(|c| c.tags.iter().map(String::as_str));
+        if !card_tags.contains(&tag.as_str()) {
             return Err(Error::UnknownScope {
                 what: "tag",
                 id: tag.clone(),
-                suggestion: suggest::nearest(tag, tags).map(str::to_string),
+                suggestion: suggest::nearest(tag, card_tags.iter().copied()).map(str::to_string),
             });
         }
     }

@@ -8,7 +8,6 @@
 //! by parsing the deck files (a cold start) or read from the cache (a warm one), and a
 //! property test holds the two to each other.
 
-use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -43,7 +42,9 @@ impl Kind {
 /// One card, without its text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardEntry {
-    pub id: Box<str>,
+    /// Where its id ends in the deck's `ids` (it starts where the previous one ends):
+    /// a hundred thousand ids read back as one string, not as many.
+    pub id_end: u32,
     /// An index into the deck's `topics`.
     pub topic: Option<u16>,
     pub kind: Kind,
@@ -68,10 +69,12 @@ impl CardEntry {
 }
 
 /// One deck, without its cards' text. Topics and tags are kept once per deck and
-/// named by index from the cards.
+/// named by index from the cards; the cards' ids are one string.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeckEntry {
     pub id: String,
+    /// Every card's id, one after the other (see [`CardEntry::id_end`]).
+    pub ids: String,
     pub title: String,
     pub section: Option<String>,
     pub stage: Option<u8>,
@@ -94,11 +97,15 @@ impl DeckEntry {
                 }
             }
         };
+        let mut ids = String::new();
         let cards = deck
             .cards
             .iter()
             .map(|card| CardEntry {
-                id: card.id.clone().into_boxed_str(),
+                id_end: {
+                    ids.push_str(&card.id);
+                    ids.len() as u32
+                },
                 topic: card.topic.as_deref().map(|t| index(&mut topics, t)),
                 kind: Kind::of(&card.content),
                 deletions: match &card.content {
@@ -112,6 +119,7 @@ impl DeckEntry {
             .collect();
         DeckEntry {
             id: deck.id.clone(),
+            ids,
             title: deck.title.clone(),
             section: deck.section.clone(),
             stage: deck.stage,
@@ -119,6 +127,16 @@ impl DeckEntry {
             tags,
             cards,
         }
+    }
+
+    /// The id of the deck's card number `index`.
+    pub fn card_id(&self, index: usize) -> &str {
+        let start = index
+            .checked_sub(1)
+            .and_then(|i| self.cards.get(i))
+            .map_or(0, |c| c.id_end as usize);
+        let end = self.cards.get(index).map_or(start, |c| c.id_end as usize);
+        self.ids.get(start..end).unwrap_or_default()
     }
 
     pub fn topic(&self, card: &CardEntry) -> Option<&str> {
@@ -149,8 +167,6 @@ pub struct Catalog {
     /// user's own, in folder and file order, as [`crate::collection::Library`] has them.
     pub decks: Vec<Entry>,
     pub problems: Vec<Problem>,
-    /// Card key → (deck, card) index, made when first asked for.
-    index: std::sync::OnceLock<HashMap<CardKey, (u32, u32)>>,
 }
 
 impl Catalog {
@@ -159,7 +175,6 @@ impl Catalog {
             roadmap,
             decks,
             problems,
-            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -190,38 +205,22 @@ impl Catalog {
             .flat_map(|(d, c)| {
                 let deck = &self.decks[d].deck;
                 let card = &deck.cards[c];
+                let id = deck.card_id(c);
                 card.facets()
                     .into_iter()
-                    .map(move |f| CardKey::with_facet(&deck.id, &card.id, f))
+                    .map(move |f| CardKey::with_facet(&deck.id, id, f))
             })
             .collect()
     }
 
-    /// The deck and card a key names, if the catalog has that side of that card.
+    /// The deck and card a key names, if the catalog has that side of that card. A
+    /// review looks up only the few cards it shows, so this scans the key's deck
+    /// rather than keeping an index of every key.
     pub fn entry(&self, key: &CardKey) -> Option<(&Entry, &CardEntry)> {
-        let index = self.index.get_or_init(|| {
-            let mut index = HashMap::new();
-            for (d, entry) in self.decks.iter().enumerate() {
-                for (c, card) in entry.deck.cards.iter().enumerate() {
-                    for facet in card.facets() {
-                        index.insert(
-                            CardKey::with_facet(&entry.deck.id, &card.id, facet),
-                            (d as u32, c as u32),
-                        );
-                    }
-                }
-            }
-            index
-        });
-        let &(d, c) = index.get(key)?;
-        let entry = self.decks.get(d as usize)?;
-        Some((entry, entry.deck.cards.get(c as usize)?))
-    }
-
-    /// The whole card a key names, its text read now from its deck.
-    pub fn card(&self, key: &CardKey) -> Option<Result<Card, Problem>> {
-        let (entry, card) = self.entry(key)?;
-        Some(read_card(&entry.origin, card))
+        let entry = self.deck(key.deck())?;
+        let index = (0..entry.deck.cards.len()).find(|&i| entry.deck.card_id(i) == key.card())?;
+        let card = &entry.deck.cards[index];
+        card.facets().contains(&key.facet()).then_some((entry, card))
     }
 }
 
@@ -282,8 +281,13 @@ pub fn user_deck_files(dirs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
 }
 
 /// Puts checked decks together as the library does: a user deck with a built-in
-/// deck's id takes its place; two decks of one kind with one id are a problem.
-pub fn assemble(units: Vec<(Source, Result<DeckEntry, Vec<Problem>>)>) -> (Vec<Entry>, Vec<Problem>) {
+/// deck's id takes its place; two decks of one kind with one id are a problem (whose
+/// position needs the deck's text: a unit read from the cache has none, and
+/// `text_of` reads it again).
+pub fn assemble(
+    units: Vec<(Source, Result<DeckEntry, Vec<Problem>>)>,
+    text_of: impl Fn(&Origin) -> String,
+) -> (Vec<Entry>, Vec<Problem>) {
     let mut decks: Vec<Entry> = Vec::new();
     let mut problems = Vec::new();
     for (source, result) in units {
@@ -296,12 +300,19 @@ pub fn assemble(units: Vec<(Source, Result<DeckEntry, Vec<Problem>>)>) -> (Vec<E
         };
         let builtin = source.origin.is_builtin();
         match decks.iter().position(|d| d.deck.id == deck.id) {
-            Some(i) if decks[i].origin.is_builtin() == builtin => problems.push(Problem::new(
-                &source.origin.to_string(),
-                &source.text,
-                deck::id_position(&source.text),
-                format!("duplicate deck id {:?} (also used by {})", deck.id, decks[i].origin),
-            )),
+            Some(i) if decks[i].origin.is_builtin() == builtin => {
+                let text = if source.text.is_empty() {
+                    text_of(&source.origin)
+                } else {
+                    source.text
+                };
+                problems.push(Problem::new(
+                    &source.origin.to_string(),
+                    &text,
+                    deck::id_position(&text),
+                    format!("duplicate deck id {:?} (also used by {})", deck.id, decks[i].origin),
+                ))
+            }
             Some(i) => {
                 decks[i] = Entry {
                     deck,
@@ -315,4 +326,12 @@ pub fn assemble(units: Vec<(Source, Result<DeckEntry, Vec<Problem>>)>) -> (Vec<E
         }
     }
     (decks, problems)
+}
+
+impl crate::repl::CardSource for Catalog {
+    fn card(&self, key: &CardKey) -> Option<(String, Origin, Card)> {
+        let (entry, card) = self.entry(key)?;
+        let card = read_card(&entry.origin, card).ok()?;
+        Some((entry.deck.id.clone(), entry.origin.clone(), card))
+    }
 }

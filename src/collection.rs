@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::deck::{self, Card, CardKey, Deck, Origin, Problem, Rules, Source};
 use crate::log::{self, Mark, Record};
 use crate::roadmap::Roadmap;
-use crate::sched::{CardSchedule, Rollover, replay};
+use crate::sched::{Rollover, replay};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));
 
@@ -72,7 +72,21 @@ pub fn deck_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
 /// Reads one user deck file; an unreadable file is a problem at line 1.
 pub fn read_source(path: &Path) -> Result<Source, Problem> {
     match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
+        Ok(bytes) => source_from_bytes(path, bytes),
+        Err(e) => Err(Problem {
+            file: path.display().to_string(),
+            pos: deck::Pos::START,
+            message: format!("cannot read: {e}"),
+            line_text: None,
+        }),
+    }
+}
+
+/// A deck file's bytes as its source; bytes that are not UTF-8 are a problem at the
+/// first bad byte.
+pub fn source_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Source, Problem> {
+    {
+        match String::from_utf8(bytes) {
             Ok(text) => Ok(Source {
                 origin: Origin::File(path.to_path_buf()),
                 text,
@@ -92,13 +106,7 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
                     line_text: Some(String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned()),
                 })
             }
-        },
-        Err(e) => Err(Problem {
-            file: path.display().to_string(),
-            pos: deck::Pos::START,
-            message: format!("cannot read: {e}"),
-            line_text: None,
-        }),
+        }
     }
 }
 
@@ -268,27 +276,35 @@ pub fn section_of<'s>(roadmap: &'s Roadmap, topic: Option<&str>, deck_section: O
 
 /// Puts cards in roadmap order and keeps those in a scope: the one rule for every
 /// view of the decks (the full library, the start-up catalog).
+///
+/// The order is stage, section, topic, then the order the cards were offered in (deck,
+/// then card). Cards are kept in one bucket per place on the roadmap, in the order
+/// they came; the buckets are then put in roadmap order. A hundred thousand cards
+/// need no comparison sort, and a topic's rank is looked up once.
 pub struct Order<'a, T> {
     roadmap: &'a Roadmap,
     scope: &'a Scope,
-    ranks: HashMap<String, (u8, usize, usize)>,
-    cards: Vec<(OrderRank, T)>,
-    offered: usize,
+    /// Topic → its bucket (none for a topic that is not on the roadmap).
+    topics: HashMap<String, Option<usize>, rustc_hash::FxBuildHasher>,
+    /// Cards without a roadmap topic, by deck stage → their bucket.
+    stages: HashMap<Option<u8>, usize, rustc_hash::FxBuildHasher>,
+    buckets: Vec<((u8, usize, usize), Vec<T>)>,
 }
-
-/// Where a card stands in learning order: stage, section, topic, then the order the
-/// cards were offered in (deck, then card).
-type OrderRank = (u8, usize, usize, usize);
 
 impl<'a, T> Order<'a, T> {
     pub fn new(roadmap: &'a Roadmap, scope: &'a Scope) -> Self {
         Order {
             roadmap,
             scope,
-            ranks: HashMap::new(),
-            cards: Vec::new(),
-            offered: 0,
+            topics: HashMap::default(),
+            stages: HashMap::default(),
+            buckets: Vec::new(),
         }
+    }
+
+    fn bucket(&mut self, rank: (u8, usize, usize)) -> usize {
+        self.buckets.push((rank, Vec::new()));
+        self.buckets.len() - 1
     }
 
     /// Offers a card (in deck and card order); it is kept if it is in scope.
@@ -302,7 +318,6 @@ impl<'a, T> Order<'a, T> {
         mut tags: impl Iterator<Item = &'t str>,
     ) {
         let scope = self.scope;
-        self.offered += 1;
         if !scope.decks.is_empty() && !scope.decks.iter().any(|d| d == deck) {
             return;
         }
@@ -317,29 +332,41 @@ impl<'a, T> Order<'a, T> {
         {
             return;
         }
-        let rank = match topic {
-            Some(t) => match self.ranks.get(t) {
-                Some(rank) => *rank,
+        // A topic on the roadmap ranks by it; any other card by its deck's stage
+        // (a deck without one last).
+        let by_topic = match topic {
+            Some(t) => match self.topics.get(t) {
+                Some(&b) => b,
                 None => {
                     let rank = self.roadmap.topic_rank(t);
-                    self.ranks.insert(t.to_string(), rank);
-                    rank
+                    let b = (rank.0 != u8::MAX).then(|| self.bucket(rank));
+                    self.topics.insert(t.to_string(), b);
+                    b
                 }
             },
-            None => (u8::MAX, 0, 0),
+            None => None,
         };
-        let rank = if rank.0 == u8::MAX {
-            (deck_stage.unwrap_or(Roadmap::MAX_STAGE + 1), usize::MAX, usize::MAX)
-        } else {
-            rank
+        let bucket = match by_topic {
+            Some(b) => b,
+            None => match self.stages.get(&deck_stage) {
+                Some(&b) => b,
+                None => {
+                    let stage = deck_stage.unwrap_or(Roadmap::MAX_STAGE + 1);
+                    let b = self.bucket((stage, usize::MAX, usize::MAX));
+                    self.stages.insert(deck_stage, b);
+                    b
+                }
+            },
         };
-        self.cards.push(((rank.0, rank.1, rank.2, self.offered), card));
+        self.buckets[bucket].1.push(card);
     }
 
     /// The cards kept, in order.
     pub fn finish(mut self) -> Vec<T> {
-        self.cards.sort_by_key(|(rank, _)| *rank);
-        self.cards.into_iter().map(|(_, card)| card).collect()
+        // Buckets of equal rank (cards without a topic in decks of one stage, say)
+        // keep the order they were opened in: a stable sort.
+        self.buckets.sort_by_key(|(rank, _)| *rank);
+        self.buckets.into_iter().flat_map(|(_, cards)| cards).collect()
     }
 }
 
@@ -359,7 +386,7 @@ pub struct Collection {
     pub records: Vec<Record>,
     /// Buries and suspensions, in log order.
     pub marks: Vec<Mark>,
-    pub schedules: HashMap<CardKey, CardSchedule>,
+    pub schedules: crate::sched::Schedules,
     index: HashMap<CardKey, (usize, usize)>,
 }
 
@@ -400,7 +427,7 @@ impl Collection {
         library: Library,
         records: Vec<Record>,
         marks: Vec<Mark>,
-        schedules: HashMap<CardKey, CardSchedule>,
+        schedules: crate::sched::Schedules,
     ) -> Collection {
         let mut index = HashMap::new();
         for (d, deck) in library.decks.iter().enumerate() {

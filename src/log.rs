@@ -207,6 +207,12 @@ pub struct Parsed {
 
 /// Parses a log's text. Pure, so the torn-line and bad-line rules are tested directly.
 pub fn parse(path: &Path, text: &str) -> Result<Parsed, LogError> {
+    parse_from(path, text, 1)
+}
+
+/// Parses part of a log's text whose first line is line `first_line` of the file (the
+/// tail after what a cached replay has seen), so warnings name the file's own lines.
+pub fn parse_from(path: &Path, text: &str, first_line: usize) -> Result<Parsed, LogError> {
     let mut parsed = Parsed::default();
     let complete_len = text.rfind('\n').map_or(0, |i| i + 1);
     parsed.complete_len = complete_len;
@@ -238,7 +244,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Parsed, LogError> {
             Err(why) => parsed.warnings.push(format!(
                 "review log {}:{}: unreadable record skipped ({why}); the line is left in the file",
                 path.display(),
-                index + 1
+                index + first_line
             )),
         }
     }
@@ -276,10 +282,23 @@ impl Writer {
     /// Opens (creating if needed) and locks the log, repairs a torn last line and
     /// returns the records. Fails with [`LogError::InUse`] if another process holds it.
     pub fn open(path: &Path) -> Result<(Writer, Parsed), LogError> {
+        let (mut writer, repaired) = Writer::lock(path)?;
+        let mut bytes = Vec::new();
+        writer.file.seek(SeekFrom::Start(0)).map_err(io_err(path))?;
+        writer.file.read_to_end(&mut bytes).map_err(io_err(path))?;
+        let mut parsed = parse(path, &String::from_utf8_lossy(&bytes))?;
+        parsed.warnings.extend(repaired);
+        Ok((writer, parsed))
+    }
+
+    /// Opens (creating if needed) and locks the log, and repairs a torn last line,
+    /// without reading the rest: for a start-up that replays only the log's tail.
+    /// Returns the repair's warning, if there was one.
+    pub fn lock(path: &Path) -> Result<(Writer, Option<String>), LogError> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(io_err(path))?;
         }
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
@@ -295,18 +314,17 @@ impl Writer {
             }
             Err(TryLockError::Error(e)) => return Err(io_err(path)(e)),
         }
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io_err(path))?;
-        let text = String::from_utf8_lossy(&bytes);
-        let mut parsed = parse(path, &text)?;
+        let len = file.metadata().map_err(io_err(path))?.len();
         let mut writer = Writer {
             file,
             path: path.to_path_buf(),
-            len: bytes.len() as u64,
+            len,
         };
-        if let Some(torn) = parsed.torn.take() {
-            writer.truncate_to(parsed.complete_len as u64)?;
-            parsed.warnings.push(format!(
+        let (complete, torn) = writer.last_complete_line()?;
+        let mut warning = None;
+        if let Some(torn) = torn {
+            writer.truncate_to(complete)?;
+            warning = Some(format!(
                 "review log {}: the last line was incomplete ({torn:?}), probably cut off by a killed process; \
                  removed it, every complete record is kept",
                 path.display()
@@ -315,7 +333,44 @@ impl Writer {
         if writer.len == 0 {
             writer.write_durably(format!("{HEADER}\n").as_bytes())?;
         }
-        Ok((writer, parsed))
+        Ok((writer, warning))
+    }
+
+    /// The length of the log up to the end of its last complete line, and the text
+    /// after it (a line cut off by a killed process), reading back from the end only
+    /// as far as the last newline.
+    fn last_complete_line(&mut self) -> Result<(u64, Option<String>), LogError> {
+        let path = self.path.clone();
+        let mut end = self.len;
+        let mut tail: Vec<u8> = Vec::new();
+        while end > 0 {
+            let start = end.saturating_sub(4096);
+            let mut chunk = vec![0; (end - start) as usize];
+            self.file.seek(SeekFrom::Start(start)).map_err(io_err(&path))?;
+            self.file.read_exact(&mut chunk).map_err(io_err(&path))?;
+            if let Some(i) = chunk.iter().rposition(|&b| b == b'\n') {
+                let complete = start + i as u64 + 1;
+                chunk.drain(..=i);
+                chunk.extend_from_slice(&tail);
+                let torn = (!chunk.is_empty()).then(|| String::from_utf8_lossy(&chunk).into_owned());
+                return Ok((complete, torn));
+            }
+            chunk.extend_from_slice(&tail);
+            tail = chunk;
+            end = start;
+        }
+        let torn = (!tail.is_empty()).then(|| String::from_utf8_lossy(&tail).into_owned());
+        Ok((0, torn))
+    }
+
+    /// The log's length in bytes (all complete lines).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the log holds nothing at all (not even its header).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Appends a record and syncs it to disk. Returns the log's length before the

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::collection::{Library, Scope};
 use crate::deck::CardKey;
-use crate::sched::{CardSchedule, Maturity};
+use crate::sched::Maturity;
 
 /// Card counts by maturity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -80,7 +80,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn build(library: &Library, schedules: &HashMap<CardKey, CardSchedule>) -> Plan {
+    pub fn build(library: &Library, schedules: &crate::sched::Schedules) -> Plan {
         let mut by_topic: HashMap<&str, Counts> = HashMap::new();
         let mut outside = Counts::default();
         let mut cards_written = 0;

@@ -5,7 +5,7 @@
 //! due cards first (most overdue first), then new cards in roadmap order, within the
 //! daily limits, and the re-drills still pending from earlier today.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, TimeDelta};
 use rand::seq::SliceRandom;
@@ -94,9 +94,15 @@ impl Maturity {
     }
 }
 
+/// Every card's schedule by key. Keys are hashed with FxHash (rustc-hash): tens of
+/// thousands of short keys are looked up at each start, where std's DoS-resistant
+/// SipHash costs several times as much and guards against nothing (the keys come
+/// from the learner's own files).
+pub type Schedules = HashMap<CardKey, CardSchedule, rustc_hash::FxBuildHasher>;
+
 /// Every card's schedule, replayed from the log. Re-drill answers change nothing.
-pub fn replay<'a>(records: impl IntoIterator<Item = &'a Record>, rollover: Rollover) -> HashMap<CardKey, CardSchedule> {
-    let mut schedules: HashMap<CardKey, CardSchedule> = HashMap::new();
+pub fn replay<'a>(records: impl IntoIterator<Item = &'a Record>, rollover: Rollover) -> Schedules {
+    let mut schedules = Schedules::default();
     for record in records {
         if record.kind != AnswerKind::Review {
             continue;
@@ -160,12 +166,12 @@ impl Hold {
 
 /// The cards the marks of the log keep out of a study day's reviews.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Holds(HashMap<CardKey, Hold>);
+pub struct Holds(HashMap<CardKey, Hold, rustc_hash::FxBuildHasher>);
 
 impl Holds {
     /// Suspensions stand until an unsuspend; a bury lasts for the study day it was made.
     pub fn of(marks: &[Mark], today: NaiveDate, rollover: Rollover) -> Holds {
-        let mut holds = HashMap::new();
+        let mut holds = HashMap::default();
         for mark in marks {
             match mark.action {
                 Action::Suspend => {
@@ -216,12 +222,7 @@ pub struct DayLog {
 }
 
 impl DayLog {
-    pub fn of(
-        records: &[Record],
-        day: NaiveDate,
-        rollover: Rollover,
-        schedules: &HashMap<CardKey, CardSchedule>,
-    ) -> DayLog {
+    pub fn of(records: &[Record], day: NaiveDate, rollover: Rollover, schedules: &Schedules) -> DayLog {
         let mut log = DayLog::default();
         let mut last_grade: Vec<(CardKey, Grade)> = Vec::new();
         let mut index: HashMap<&CardKey, usize> = HashMap::new();
@@ -350,41 +351,52 @@ impl DayQueue {
     /// matters and keeps one deck from always coming first. New cards keep roadmap order.
     pub fn build(
         cards: &[CardKey],
-        schedules: &HashMap<CardKey, CardSchedule>,
+        schedules: &Schedules,
         day_log: &DayLog,
         today: NaiveDate,
         limits: &Limits,
         seed: u64,
     ) -> DayQueue {
-        let in_scope: HashSet<&CardKey> = cards.iter().collect();
+        let in_scope: rustc_hash::FxHashSet<&CardKey> = cards.iter().collect();
         let redrill: Vec<CardKey> = day_log
             .pending_redrill
             .iter()
             .filter(|k| in_scope.contains(k))
             .cloned()
             .collect();
-        let mut due: Vec<(NaiveDate, CardKey)> = cards
+        let due: Vec<(NaiveDate, &CardKey)> = cards
             .iter()
             .filter_map(|key| {
                 let s = schedules.get(key)?;
-                (s.due <= today && s.last_day < today).then(|| (s.due, key.clone()))
+                (s.due <= today && s.last_day < today).then_some((s.due, key))
             })
             .collect();
-        due.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-        due.sort_by_key(|(date, _)| *date);
+        // Cards due the same day in a seeded shuffle: the shuffle permutes positions,
+        // and (date, shuffled position) is a total order, so one integer sort gives
+        // what a stable sort by date after shuffling the cards would.
+        let mut shuffled: Vec<usize> = (0..due.len()).collect();
+        shuffled.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+        let mut order: Vec<(i32, usize)> = shuffled
+            .iter()
+            .enumerate()
+            .map(|(place, &i)| (due[i].0.to_epoch_days(), place))
+            .collect();
+        order.sort_unstable();
         let due_room = limits.reviews_per_day.saturating_sub(day_log.reviewed);
         let new_room = limits.new_per_day.saturating_sub(day_log.new_seen);
         let mut room = DeckRoom::new(limits, day_log);
-        let due: Vec<CardKey> = due
+        let due: Vec<CardKey> = order
             .into_iter()
-            .map(|(_, k)| k)
+            .map(|(_, place)| due[shuffled[place]].1)
             .filter(|k| room.take(k.deck(), false))
             .take(due_room)
+            .cloned()
             .collect();
         // Siblings (the two sides of a reversible card, a cloze card's deletions) would
         // give each other away if seen on the same day, so a new sibling waits for a
         // day when no other side of its card is studied.
-        let mut busy: HashSet<(&str, &str)> = due.iter().chain(&redrill).map(|k| (k.deck(), k.card())).collect();
+        let mut busy: rustc_hash::FxHashSet<(&str, &str)> =
+            due.iter().chain(&redrill).map(|k| (k.deck(), k.card())).collect();
         for key in &day_log.answered {
             busy.insert((key.deck(), key.card()));
         }
@@ -524,7 +536,14 @@ mod tests {
     fn new_siblings_wait_for_a_day_without_their_other_sides() {
         let cards: Vec<CardKey> = ["d/r", "d/r:rev", "d/c:c1", "d/c:c2", "d/b"].map(key).to_vec();
         let day = date("2026-11-04");
-        let q = DayQueue::build(&cards, &HashMap::new(), &DayLog::default(), day, &Limits::default(), 1);
+        let q = DayQueue::build(
+            &cards,
+            &Schedules::default(),
+            &DayLog::default(),
+            day,
+            &Limits::default(),
+            1,
+        );
         assert_eq!(q.new, [key("d/r"), key("d/c:c1"), key("d/b")]);
         let log = [rec("2026-11-04T09:00:00+00:00", "d/r", 5, AnswerKind::Review)];
         let schedules = replay(&log, Rollover::DEFAULT);

@@ -8,7 +8,7 @@
 //! a leech; a learner may also bury a card (until tomorrow) or suspend it. Undo takes
 //! back exactly the last step.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -109,7 +109,7 @@ impl Remaining {
 pub struct Session {
     queue: VecDeque<Entry>,
     redrill: VecDeque<Entry>,
-    schedules: HashMap<CardKey, CardSchedule>,
+    schedules: crate::sched::Schedules,
     rollover: Rollover,
     steps: Vec<Step>,
 }
@@ -117,7 +117,7 @@ pub struct Session {
 impl Session {
     /// A session over `queue`; `schedules` holds the current schedule of every card
     /// that has one (cards missing from it are new).
-    pub fn new(queue: DayQueue, schedules: HashMap<CardKey, CardSchedule>, rollover: Rollover) -> Session {
+    pub fn new(queue: DayQueue, schedules: crate::sched::Schedules, rollover: Rollover) -> Session {
         let entries = |keys: Vec<CardKey>, phase| keys.into_iter().map(move |key| Entry { key, phase });
         Session {
             queue: entries(queue.due, Phase::Due)
@@ -324,7 +324,7 @@ mod tests {
             new: new.iter().map(|k| key(k)).collect(),
             redrill: vec![],
         };
-        Session::new(queue, HashMap::new(), Rollover::DEFAULT)
+        Session::new(queue, Default::default(), Rollover::DEFAULT)
     }
 
     #[test]
@@ -411,7 +411,7 @@ mod tests {
         };
         let mut s = Session::new(
             queue,
-            HashMap::from([(k.clone(), schedule.expect("s"))]),
+            crate::sched::Schedules::from_iter([(k.clone(), schedule.expect("s"))]),
             Rollover::DEFAULT,
         );
         let done = s.answer(g(2), at(0), 10).expect("a");
@@ -482,7 +482,7 @@ mod properties {
         fn the_session_agrees_with_replay_of_its_log(actions in proptest::collection::vec(0u8..10, 0..60)) {
             let keys: Vec<CardKey> = (0..5).map(|i| CardKey::new("d", &format!("c{i}"))).collect();
             let queue = DayQueue { due: vec![], new: keys.clone(), redrill: vec![] };
-            let mut session = Session::new(queue, HashMap::new(), Rollover::DEFAULT);
+            let mut session = Session::new(queue, Default::default(), Rollover::DEFAULT);
             let mut log: Vec<Record> = Vec::new();
             let mut marks: Vec<Mark> = Vec::new();
             for (minute, action) in actions.into_iter().enumerate() {

@@ -73,6 +73,13 @@ impl EaseFactor {
         self.0
     }
 
+    /// An E-Factor from its hundredths, `None` below the floor of 1.3 or off the
+    /// grid of 0.02 steps from 2.5 that every reachable value is on.
+    pub fn from_hundredths(hundredths: u32) -> Option<EaseFactor> {
+        (hundredths >= Self::MIN.0 && (hundredths.abs_diff(Self::INITIAL.0)).is_multiple_of(2))
+            .then_some(EaseFactor(hundredths))
+    }
+
     pub fn as_f64(self) -> f64 {
         f64::from(self.0) / 100.0
     }

@@ -155,7 +155,7 @@ pub struct Stats {
 impl Stats {
     pub fn build(
         items: &[Item],
-        schedules: &HashMap<CardKey, CardSchedule>,
+        schedules: &crate::sched::Schedules,
         records: &[Record],
         holds: &Holds,
         today: NaiveDate,

@@ -1,10 +1,13 @@
 //! `recall review`: today's queue from the decks and the log, then the REPL.
+//!
+//! Start-up reads the catalog (every card, without its text) and the log's progress,
+//! both from the cache when the files are unchanged, so the first card comes up
+//! without parsing every deck or replaying the whole log.
 
 use std::io::Write;
 
 use crate::app::{self, App, Error};
-use crate::collection::{self, Scope};
-use crate::deck::CardKey;
+use crate::collection::Scope;
 use crate::repl::{self, Review};
 use crate::sched::{DayLog, DayQueue, Holds, Limits};
 use crate::session::Session;
@@ -22,22 +25,27 @@ pub struct ReviewOptions {
 pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let settings = &app.settings;
     let config = &app.config;
-    let (collection, writer) = app.open_collection(err, true)?;
-    let scope = app::check_scope(&collection.library, &args.scope)?;
+    let (catalog, progress, writer) = app.open_progress(err, true)?;
+    let scope = app::check_scope(&catalog, &args.scope)?;
     let Some(mut writer) = writer else { return Ok(()) };
     let today = app.today();
-    let mut keys = collection::keys_of(collection.library.cards_in_order(&scope));
+    let mut keys = catalog.keys_in_order(&scope);
     // Suspended cards, and cards buried today, are not part of today's work.
-    let holds = Holds::of(&collection.marks, today, settings.rollover);
+    let holds = Holds::of(&progress.marks, today, settings.rollover);
     let held = keys.len();
     keys.retain(|k| !holds.contains(k));
     let held = held - keys.len();
-    let day_log = DayLog::of(&collection.records, today, settings.rollover, &collection.schedules);
-    let mut unknown: Vec<&String> = config
-        .decks
-        .keys()
-        .filter(|id| collection.library.deck(id).is_none())
-        .collect();
+    let schedules = &progress.schedules;
+    // Today's answers: the latest day the progress knows, unless the clock went back
+    // to an earlier one, which only the whole log can tell.
+    let day_log = match progress.answers_on(today, settings.rollover) {
+        Some(recent) => DayLog::of(recent, today, settings.rollover, schedules),
+        None => {
+            let parsed = crate::log::read(&settings.log_path())?;
+            DayLog::of(&parsed.records, today, settings.rollover, schedules)
+        }
+    };
+    let mut unknown: Vec<&String> = config.decks.keys().filter(|id| catalog.deck(id).is_none()).collect();
     unknown.sort();
     for id in unknown {
         writeln!(
@@ -55,11 +63,11 @@ pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dy
         per_deck: config.decks.clone(),
     };
     let seed = args.seed.unwrap_or_else(|| today.to_epoch_days().unsigned_abs().into());
-    let queue = DayQueue::build(&keys, &collection.schedules, &day_log, today, &limits, seed);
+    let queue = DayQueue::build(&keys, schedules, &day_log, today, &limits, seed);
     if queue.is_empty() {
         let next = keys
             .iter()
-            .filter_map(|k| collection.schedules.get(k))
+            .filter_map(|k| schedules.get(k))
             .map(|s| s.due)
             .filter(|d| *d > today)
             .min();
@@ -75,17 +83,19 @@ pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dy
         }
         return Ok(());
     }
-    let schedules = queue
+    let in_session = queue
         .due
         .iter()
         .chain(&queue.redrill)
-        .filter_map(|k| collection.schedules.get(k).map(|s| (k.clone(), *s)))
+        .filter_map(|k| schedules.get(k).map(|s| (k.clone(), *s)))
         .collect();
-    let mut session = Session::new(queue, schedules, settings.rollover);
+    // Only the few cards of today's queue stay in memory from here on.
+    drop(keys);
+    let mut session = Session::new(queue, in_session, settings.rollover);
     let mut input = app::repl_input()?;
     let mut review = Review {
         session: &mut session,
-        lookup: |k: &CardKey| collection.card(k),
+        cards: &catalog,
         width: &app::terminal_width,
         seed,
         editor: Some(&mut repl::ExternalEditor),

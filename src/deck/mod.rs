@@ -245,24 +245,48 @@ pub struct CardKey(String);
 
 impl CardKey {
     pub fn new(deck: &str, card: &str) -> CardKey {
-        CardKey(format!("{deck}/{card}"))
+        let mut key = String::with_capacity(deck.len() + card.len() + 1);
+        key.push_str(deck);
+        key.push('/');
+        key.push_str(card);
+        CardKey(key)
     }
 
     pub fn with_facet(deck: &str, card: &str, facet: Facet) -> CardKey {
-        match facet.suffix() {
-            Some(suffix) => CardKey(format!("{deck}/{card}:{suffix}")),
-            None => CardKey::new(deck, card),
+        match facet {
+            Facet::Main => CardKey::new(deck, card),
+            facet => {
+                let suffix = facet.suffix().unwrap_or_default();
+                let mut key = String::with_capacity(deck.len() + card.len() + suffix.len() + 2);
+                key.push_str(deck);
+                key.push('/');
+                key.push_str(card);
+                key.push(':');
+                key.push_str(&suffix);
+                CardKey(key)
+            }
         }
+    }
+
+    /// A key from its text, as [`CardKey::parse`], keeping the string it is given.
+    pub fn from_string(text: String) -> Option<CardKey> {
+        CardKey::is_valid(&text).then_some(CardKey(text))
     }
 
     /// A key from its text, `None` unless both ids are valid (and the facet known).
     pub fn parse(text: &str) -> Option<CardKey> {
-        let (deck, card) = text.split_once('/')?;
+        CardKey::is_valid(text).then(|| CardKey(text.to_string()))
+    }
+
+    fn is_valid(text: &str) -> bool {
+        let Some((deck, card)) = text.split_once('/') else {
+            return false;
+        };
         let (card, facet_ok) = match card.split_once(':') {
             Some((card, suffix)) => (card, Facet::from_suffix(suffix).is_some()),
             None => (card, true),
         };
-        (is_valid_id(deck) && is_valid_id(card) && facet_ok).then(|| CardKey(text.to_string()))
+        is_valid_id(deck) && is_valid_id(card) && facet_ok
     }
 
     pub fn deck(&self) -> &str {

@@ -248,11 +248,19 @@ impl Editor for ExternalEditor {
     }
 }
 
+/// Where the review loop finds the cards it shows.
+pub trait CardSource {
+    /// The card a key names, with its deck's id and origin; its text is read when
+    /// asked for (a catalog reads it from the deck file). `None` if there is no
+    /// such card, or it can no longer be read.
+    fn card(&self, key: &CardKey) -> Option<(String, Origin, Card)>;
+}
+
 /// The review loop.
-pub struct Review<'a, L> {
+pub struct Review<'a> {
     pub session: &'a mut Session,
     /// Finds a card's deck and content by key.
-    pub lookup: L,
+    pub cards: &'a dyn CardSource,
     /// The width to wrap to, asked before each card: the terminal may be resized.
     pub width: &'a dyn Fn() -> usize,
     /// Seeds the order of choice options.
@@ -268,10 +276,7 @@ enum Flow {
     Quit,
 }
 
-impl<'a, L> Review<'a, L>
-where
-    L: Fn(&CardKey) -> Option<(&'a Deck, &'a Card)>,
-{
+impl Review<'_> {
     pub fn run(
         &mut self,
         input: &mut dyn Input,
@@ -418,7 +423,7 @@ where
                 .find(|c| c.id == key.card() && c.facets().contains(&key.facet()))?;
             return Some((deck.id.clone(), card.clone()));
         }
-        (self.lookup)(key).map(|(d, c)| (d.id.clone(), c.clone()))
+        self.cards.card(key).map(|(deck, _, card)| (deck, card))
     }
 
     /// `:edit`: the current card's deck file in the editor, then reloaded and checked.
@@ -429,7 +434,7 @@ where
         let key = key.clone();
         let origin = match self.edited.iter().find(|d| d.id == key.deck()) {
             Some(deck) => Some(deck.origin.clone()),
-            None => (self.lookup)(&key).map(|(d, _)| d.origin.clone()),
+            None => self.cards.card(&key).map(|(_, origin, _)| origin),
         };
         let Some(Origin::File(path)) = origin else {
             writeln!(

@@ -2,7 +2,7 @@
 //! and the time left in the prompt. Nothing here touches the schedule unless the
 //! quiz was started with `--record`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::TimeDelta;
@@ -36,7 +36,7 @@ pub struct Recording<'a> {
     pub answered_today: HashSet<CardKey>,
     /// Schedules as they stand, kept up to date, to catch a failure that makes a
     /// card a leech (suspended as in a review).
-    pub schedules: HashMap<CardKey, CardSchedule>,
+    pub schedules: crate::sched::Schedules,
     pub rollover: Rollover,
 }
 
