@@ -295,6 +295,14 @@ impl App {
         Ok((collection, writer))
     }
 
+    /// The catalog of decks, from the cache where the deck files are unchanged.
+    pub fn open_catalog(&self, err: &mut dyn Write) -> Result<crate::catalog::Catalog, Error> {
+        let cache = crate::startup::cache_for(&self.settings.data_dir);
+        let catalog = crate::startup::catalog(&self.settings, roadmap()?, cache.as_ref());
+        report_skipped(&catalog.problems, err)?;
+        Ok(catalog)
+    }
+
     /// The catalog of decks and the log's progress, from the cache where the files
     /// are unchanged: what start-up needs, without card text or the whole log.
     /// `lock` takes the log for writing (a review).

@@ -182,9 +182,9 @@ impl Catalog {
         self.decks.iter().find(|d| d.deck.id == id)
     }
 
-    /// Every studyable key in `scope`, in roadmap order (as
-    /// [`crate::collection::Library::cards_in_order`] and [`crate::collection::keys_of`]).
-    pub fn keys_in_order(&self, scope: &Scope) -> Vec<CardKey> {
+    /// Every studyable key in `scope` in roadmap order, with its deck's id and the
+    /// section it counts under (its topic's, else its deck's, else the deck itself).
+    pub fn keys_with_groups(&self, scope: &Scope) -> Vec<(CardKey, &str, &str)> {
         let mut order = Order::new(&self.roadmap, scope);
         for (d, entry) in self.decks.iter().enumerate() {
             let deck = &entry.deck;
@@ -199,17 +199,40 @@ impl Catalog {
                 );
             }
         }
-        order
-            .finish()
-            .into_iter()
-            .flat_map(|(d, c)| {
-                let deck = &self.decks[d].deck;
-                let card = &deck.cards[c];
-                let id = deck.card_id(c);
-                card.facets()
-                    .into_iter()
-                    .map(move |f| CardKey::with_facet(&deck.id, id, f))
+        // Each deck's sections by topic index, worked out once per deck and topic.
+        let sections: Vec<Vec<&str>> = self
+            .decks
+            .iter()
+            .map(|entry| {
+                let deck = &entry.deck;
+                let of = |topic: Option<&str>| {
+                    crate::collection::section_of(&self.roadmap, topic, deck.section.as_deref()).unwrap_or(&deck.id)
+                };
+                // Index 0 for a card without a topic, then one per topic.
+                std::iter::once(of(None))
+                    .chain(deck.topics.iter().map(|t| of(Some(t))))
+                    .collect()
             })
+            .collect();
+        let mut keys = Vec::new();
+        for (d, c) in order.finish() {
+            let deck = &self.decks[d].deck;
+            let card = &deck.cards[c];
+            let id = deck.card_id(c);
+            let section = sections[d][card.topic.map_or(0, |t| usize::from(t) + 1)];
+            for f in card.facets() {
+                keys.push((CardKey::with_facet(&deck.id, id, f), deck.id.as_str(), section));
+            }
+        }
+        keys
+    }
+
+    /// Every studyable key in `scope`, in roadmap order (as
+    /// [`crate::collection::Library::cards_in_order`] and [`crate::collection::keys_of`]).
+    pub fn keys_in_order(&self, scope: &Scope) -> Vec<CardKey> {
+        self.keys_with_groups(scope)
+            .into_iter()
+            .map(|(key, _, _)| key)
             .collect()
     }
 

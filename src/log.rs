@@ -251,6 +251,169 @@ pub fn parse_from(path: &Path, text: &str, first_line: usize) -> Result<Parsed, 
     Ok(parsed)
 }
 
+/// One answer as a reader of the whole log needs it (`recall stats`): its study day,
+/// card key, grade and whether it scheduled, borrowed from the log's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Answer<'t> {
+    pub day: chrono::NaiveDate,
+    pub card: &'t str,
+    pub grade: Grade,
+    pub review: bool,
+}
+
+/// A log's text read in one pass, borrowing from it: what [`parse`] gives, but with
+/// answers as [`Answer`]s rather than records, for a reader of the whole log that
+/// keeps nothing per answer (`recall stats`).
+#[derive(Debug, Default)]
+pub struct Scan<'t> {
+    pub answers: Vec<Answer<'t>>,
+    pub marks: Vec<Mark>,
+    /// The same warnings [`read`] gives: unreadable lines, a torn last line.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a log's text as [`parse`] does, line for line: the same lines are answers,
+/// marks or unreadable (with the same warnings). The timestamps recall writes are
+/// read by position; any other line goes through [`Record::parse_line`].
+pub fn scan<'t>(path: &Path, text: &'t str, rollover: crate::sched::Rollover) -> Result<Scan<'t>, LogError> {
+    let complete = text.rfind('\n').map_or(0, |i| i + 1);
+    let mut scan = Scan::default();
+    // The date last read: a log's lines come in runs of one day.
+    let mut last_date: Option<(&str, chrono::NaiveDate)> = None;
+    let mut start = 0;
+    // Lines found with memchr: a log is tens of megabytes read in one pass.
+    for (index, end) in memchr::memchr_iter(b'\n', &text.as_bytes()[..complete]).enumerate() {
+        let line = &text[start..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        start = end + 1;
+        if let Some(version) = line.strip_prefix(VERSION_PREFIX) {
+            if version.trim() != "1" {
+                return Err(LogError::NewerFormat {
+                    path: path.to_path_buf(),
+                    found: line.to_string(),
+                });
+            }
+            continue;
+        }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(answer) = quick_answer(line, rollover, &mut last_date) {
+            scan.answers.push(answer);
+            continue;
+        }
+        let read = if line.matches('\t').count() == 2 {
+            Mark::parse_line(line).map(|mark| scan.marks.push(mark))
+        } else {
+            Record::parse_line(line).map(|record| {
+                let card_at = line.find('\t').map_or(0, |i| i + 1);
+                scan.answers.push(Answer {
+                    day: rollover.study_day(record.at),
+                    card: &line[card_at..card_at + record.card.as_str().len()],
+                    grade: record.grade,
+                    review: record.kind == AnswerKind::Review,
+                });
+            })
+        };
+        if let Err(why) = read {
+            scan.warnings.push(format!(
+                "review log {}:{}: unreadable record skipped ({why}); the line is left in the file",
+                path.display(),
+                index + 1
+            ));
+        }
+    }
+    if complete < text.len() {
+        scan.warnings.push(torn_warning(path, &text[complete..]));
+    }
+    Ok(scan)
+}
+
+/// The warning for a torn last line, left alone by a reader that only looks.
+fn torn_warning(path: &Path, torn: &str) -> String {
+    format!(
+        "review log {}: the last line is incomplete ({torn:?}), probably cut off by a killed process; \
+         ignored here, and removed at the next `recall review`",
+        path.display()
+    )
+}
+
+/// The answers of a log's text in order, as [`scan`] reads them.
+pub fn answers(text: &str, rollover: crate::sched::Rollover) -> impl Iterator<Item = Answer<'_>> {
+    scan(Path::new(""), text, rollover)
+        .map(|s| s.answers)
+        .unwrap_or_default()
+        .into_iter()
+}
+
+/// An answer line in the form recall writes it (`2026-11-24T09:15:02+01:00`, then
+/// the fields), read by position; `None` for anything else.
+fn quick_answer<'t>(
+    line: &'t str,
+    rollover: crate::sched::Rollover,
+    last_date: &mut Option<(&'t str, chrono::NaiveDate)>,
+) -> Option<Answer<'t>> {
+    let b = line.as_bytes();
+    if b.len() < 26 || b[25] != b'\t' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range]
+            .iter()
+            .try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let shape = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (22, b':')];
+    if shape.iter().any(|&(i, c)| b[i] != c) || !matches!(b[19], b'+' | b'-') {
+        return None;
+    }
+    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    let (off_h, off_m) = (digits(20..22)?, digits(23..25)?);
+    if hour > 23 || minute > 59 || second > 59 || off_h > 23 || off_m > 59 {
+        return None;
+    }
+    let date_text = &line[..10];
+    let date = match last_date {
+        Some((text, date)) if *text == date_text => *date,
+        _ => {
+            let date =
+                chrono::NaiveDate::from_ymd_opt(i32::try_from(digits(0..4)?).ok()?, digits(5..7)?, digits(8..10)?)?;
+            *last_date = Some((date_text, date));
+            date
+        }
+    };
+    let rest = &line[26..];
+    let tab = memchr::memchr(b'\t', rest.as_bytes())?;
+    let (card, rest) = (&rest[..tab], &rest[tab + 1..]);
+    let (grade, rest) = rest.split_at_checked(2)?;
+    let grade = grade.strip_suffix('\t')?;
+    let tab = memchr::memchr(b'\t', rest.as_bytes())?;
+    let (ms, kind) = (&rest[..tab], &rest[tab + 1..]);
+    if !crate::deck::CardKey::is_valid_key(card) {
+        return None;
+    }
+    let grade = match grade.as_bytes() {
+        [g @ b'0'..=b'5'] => Grade::new(g - b'0')?,
+        _ => return None,
+    };
+    // An answer time is a u32 of milliseconds: nine digits or fewer always are one.
+    if ms.is_empty() || ms.len() > 9 || !ms.bytes().all(|d| d.is_ascii_digit()) {
+        ms.parse::<u32>().ok()?;
+    }
+    let review = match kind {
+        "review" => true,
+        "redrill" => false,
+        _ => return None,
+    };
+    // The study day is the date of the local time less the rollover hours.
+    let day = if hour < rollover.hour() { date.pred_opt()? } else { date };
+    Some(Answer {
+        day,
+        card,
+        grade,
+        review,
+    })
+}
+
 /// Reads a log without locking or changing it (for commands that only look). A
 /// missing file is an empty log.
 pub fn read(path: &Path) -> Result<Parsed, LogError> {
@@ -261,11 +424,7 @@ pub fn read(path: &Path) -> Result<Parsed, LogError> {
     };
     let mut parsed = parse(path, &text)?;
     if let Some(torn) = &parsed.torn {
-        parsed.warnings.push(format!(
-            "review log {}: the last line is incomplete ({torn:?}), probably cut off by a killed process; \
-             ignored here, and removed at the next `recall review`",
-            path.display()
-        ));
+        parsed.warnings.push(torn_warning(path, torn));
     }
     Ok(parsed)
 }
@@ -425,6 +584,68 @@ mod tests {
             answer_ms: 1200,
             kind: AnswerKind::Review,
         }
+    }
+
+    #[test]
+    fn the_quick_answer_reader_agrees_with_the_parser_on_every_line() {
+        use crate::sched::Rollover;
+        let text = "# recall review log v1\n\
+            2026-11-24T09:15:02+01:00\tml/f1\t4\t1200\treview\n\
+            2026-11-24T03:59:59-05:30\tml/f1:c2\t2\t0\tredrill\n\
+            2026-11-24T09:15:02.250+01:00\tml/x\t5\t1\treview\n\
+            2026-11-24T09:15:02Z\tml/y\t3\t1\treview\n\
+            2026-02-30T09:15:02+01:00\tml/bad-date\t3\t1\treview\n\
+            2026-11-24T09:15:02+01:00\tml/f1\t6\t1200\treview\n\
+            2026-11-24T09:15:02+01:00\tno key\t4\t1200\treview\n\
+            2026-11-24T09:16:40+01:00\tml/f1\tbury\n\
+            2026-11-24T09:15:02+01:00\tml/torn\t4";
+        for hour in [0, 4, 23] {
+            let rollover = Rollover::new(hour).expect("hour");
+            let parsed = parse(Path::new("l"), text).expect("v1");
+            let expected: Vec<(chrono::NaiveDate, String, u8, bool)> = parsed
+                .records
+                .iter()
+                .map(|r| {
+                    (
+                        rollover.study_day(r.at),
+                        r.card.to_string(),
+                        r.grade.value(),
+                        r.kind == AnswerKind::Review,
+                    )
+                })
+                .collect();
+            let quick: Vec<(chrono::NaiveDate, String, u8, bool)> = answers(text, rollover)
+                .map(|a| (a.day, a.card.to_string(), a.grade.value(), a.review))
+                .collect();
+            assert_eq!(quick, expected, "rollover {hour}");
+            assert_eq!(quick.len(), 4);
+        }
+    }
+
+    #[test]
+    fn a_scan_reads_every_line_as_parse_and_read_do() {
+        use crate::sched::Rollover;
+        let text = format!(
+            "{HEADER}\n2026-11-24T09:15:02+01:00\tml/f1\t4\t1200\treview\nnonsense\n\
+             2026-11-24T09:16:40+01:00\tml/f1\tbury\n2026-11-24T09:16:40+01:00\tml/f1\tforget\n\
+             2026-11-24T09:15:02.5Z\tml/f2\t1\t9\tredrill\n2026-11-24T09:17"
+        );
+        let path = Path::new("reviews.log");
+        let scanned = scan(path, &text, Rollover::DEFAULT).expect("v1");
+        let parsed = read_text(path, &text);
+        assert_eq!(scanned.marks, parsed.marks);
+        assert_eq!(scanned.warnings, parsed.warnings);
+        assert_eq!(scanned.answers.len(), parsed.records.len());
+        assert!(scan(path, "# recall review log v9\n", Rollover::DEFAULT).is_err());
+    }
+
+    /// What [`read`] gives for a text, without a file.
+    fn read_text(path: &Path, text: &str) -> Parsed {
+        let mut parsed = parse(path, text).expect("v1");
+        if let Some(torn) = &parsed.torn {
+            parsed.warnings.push(torn_warning(path, torn));
+        }
+        parsed
     }
 
     #[test]

@@ -19,9 +19,8 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use crate::deck::CardKey;
-use crate::log::{AnswerKind, Record};
-use crate::sched::{CardSchedule, Hold, Holds, Maturity, Rollover};
-use crate::sm2::Sm2;
+use crate::log::Answer;
+use crate::sched::{CardSchedule, Hold, Holds, Maturity};
 
 /// What the figures mean, for `recall stats --help`.
 pub const EXPLAINED: &str = "\
@@ -38,10 +37,10 @@ pub const HEATMAP_WEEKS: usize = 26;
 
 /// One card in scope: its key and the groups it counts in.
 #[derive(Clone, Debug)]
-pub struct Item {
+pub struct Item<'a> {
     pub key: CardKey,
-    pub deck: String,
-    pub section: String,
+    pub deck: &'a str,
+    pub section: &'a str,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -153,14 +152,60 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn build(
-        items: &[Item],
-        schedules: &crate::sched::Schedules,
-        records: &[Record],
+    /// The stats of the cards `items` over the log's `answers` (in log order). The
+    /// answers are replayed here, once: each card's schedule, and the interval each
+    /// answer was given at (for retention), come from the same pass.
+    pub fn build<'t>(
+        items: &[Item<'_>],
+        answers: impl IntoIterator<Item = Answer<'t>>,
         holds: &Holds,
         today: NaiveDate,
-        rollover: Rollover,
     ) -> Stats {
+        let mut per_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+        let mut retention = Retentions::default();
+        // Each card in scope as the log unfolds (one lookup per answer).
+        let mut states: HashMap<&str, Option<CardSchedule>, rustc_hash::FxBuildHasher> =
+            items.iter().map(|i| (i.key.as_str(), None)).collect();
+        let month_ago = today - Days::new(30);
+        let mut answers_seen = 0;
+        let mut last_day: Option<(NaiveDate, usize)> = None;
+        for record in answers {
+            let Some(state) = states.get_mut(record.card) else {
+                continue;
+            };
+            answers_seen += 1;
+            let day = record.day;
+            // The log is in time order: count a day's answers, then store them once.
+            match &mut last_day {
+                Some((d, n)) if *d == day => *n += 1,
+                _ => {
+                    if let Some((d, n)) = last_day.replace((day, 1)) {
+                        *per_day.entry(d).or_default() += n;
+                    }
+                }
+            }
+            if !record.review {
+                continue;
+            }
+            let interval = state.map_or(0, |s| s.sm2.interval);
+            *state = Some(CardSchedule::answer(*state, record.grade, day));
+            let (all, last_30) = if interval >= Maturity::MATURE_DAYS {
+                (&mut retention.mature_all, &mut retention.mature_30_days)
+            } else if interval > 1 {
+                (&mut retention.young_all, &mut retention.young_30_days)
+            } else {
+                continue;
+            };
+            let passed = record.grade.is_pass();
+            all.add(passed);
+            if day > month_ago && day <= today {
+                last_30.add(passed);
+            }
+        }
+        if let Some((d, n)) = last_day {
+            *per_day.entry(d).or_default() += n;
+        }
+
         let mut total = Group::new("all");
         let mut sections: Vec<Group> = Vec::new();
         let mut decks: Vec<Group> = Vec::new();
@@ -168,12 +213,13 @@ impl Stats {
         let mut deck_index: HashMap<&str, usize> = HashMap::new();
         let mut forecast = vec![0usize; FORECAST_DAYS];
         for item in items {
-            let schedule = schedules.get(&item.key);
+            let schedule = states.get(item.key.as_str()).copied().flatten();
+            let schedule = schedule.as_ref();
             let held = holds.get(&item.key).map(|h| h != Hold::Buried);
             // Groups in first-seen (roadmap) order.
             for (groups, index, id) in [
-                (&mut sections, &mut section_index, item.section.as_str()),
-                (&mut decks, &mut deck_index, item.deck.as_str()),
+                (&mut sections, &mut section_index, item.section),
+                (&mut decks, &mut deck_index, item.deck),
             ] {
                 let i = *index.entry(id).or_insert_with(|| {
                     groups.push(Group::new(id));
@@ -197,52 +243,6 @@ impl Stats {
                 count,
             })
             .collect();
-
-        let mut per_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-        let mut retention = Retentions::default();
-        // SM-2 state of each card in scope as the log unfolds, to know the interval
-        // each answer was given at (one lookup per record says both).
-        let mut states: HashMap<&CardKey, Sm2> = items.iter().map(|i| (&i.key, Sm2::NEW)).collect();
-        let month_ago = today - Days::new(30);
-        let mut answers = 0;
-        let mut last_day: Option<(NaiveDate, usize)> = None;
-        for record in records {
-            let Some(state) = states.get_mut(&record.card) else {
-                continue;
-            };
-            answers += 1;
-            let day = rollover.study_day(record.at);
-            // The log is in time order: count a day's answers, then store them once.
-            match &mut last_day {
-                Some((d, n)) if *d == day => *n += 1,
-                _ => {
-                    if let Some((d, n)) = last_day.replace((day, 1)) {
-                        *per_day.entry(d).or_default() += n;
-                    }
-                }
-            }
-            if record.kind != AnswerKind::Review {
-                continue;
-            }
-            let passed = record.grade.is_pass();
-            let recent = day > month_ago && day <= today;
-            let (all, last_30) = if state.interval >= Maturity::MATURE_DAYS {
-                (&mut retention.mature_all, &mut retention.mature_30_days)
-            } else if state.interval > 1 {
-                (&mut retention.young_all, &mut retention.young_30_days)
-            } else {
-                *state = state.answer(record.grade);
-                continue;
-            };
-            all.add(passed);
-            if recent {
-                last_30.add(passed);
-            }
-            *state = state.answer(record.grade);
-        }
-        if let Some((d, n)) = last_day {
-            *per_day.entry(d).or_default() += n;
-        }
         let (streak, longest_streak) = streaks(&per_day, today);
         let first_week = week_start(today) - Days::new(7 * (HEATMAP_WEEKS as u64 - 1));
         let heatmap = first_week
@@ -263,7 +263,7 @@ impl Stats {
             retention,
             streak,
             longest_streak,
-            answers,
+            answers: answers_seen,
             study_days: per_day.len(),
         }
     }
@@ -450,7 +450,6 @@ fn streaks(per_day: &BTreeMap<NaiveDate, usize>, today: NaiveDate) -> (usize, us
 mod tests {
     use super::*;
     use crate::log::{Action, Mark};
-    use crate::sched::replay;
     use crate::sm2::Grade;
     use chrono::DateTime;
 
@@ -458,22 +457,21 @@ mod tests {
         CardKey::parse(k).expect("key")
     }
 
-    fn item(k: &str, section: &str) -> Item {
-        let key = key(k);
+    fn item(k: &'static str, section: &'static str) -> Item<'static> {
         Item {
-            deck: key.deck().to_string(),
-            key,
-            section: section.to_string(),
+            deck: k.split('/').next().unwrap_or(k),
+            key: key(k),
+            section,
         }
     }
 
-    fn answer(day: &str, card: &str, grade: u8) -> Record {
-        Record {
+    fn answer(day: &str, card: &str, grade: u8) -> crate::log::Record {
+        crate::log::Record {
             at: DateTime::parse_from_rfc3339(&format!("{day}T09:00:00+00:00")).expect("time"),
             card: key(card),
             grade: Grade::new(grade).expect("grade"),
             answer_ms: 0,
-            kind: AnswerKind::Review,
+            kind: crate::log::AnswerKind::Review,
         }
     }
 
@@ -500,8 +498,7 @@ mod tests {
             item("d/c", "s1"),
             item("e/x", "s2"),
         ];
-        let rollover = Rollover::DEFAULT;
-        let schedules = replay(&log, rollover);
+        let rollover = crate::sched::Rollover::DEFAULT;
         let today = date("2026-11-24");
         let holds = Holds::of(
             &[Mark {
@@ -512,7 +509,9 @@ mod tests {
             today,
             rollover,
         );
-        Stats::build(&items, &schedules, &log, &holds, today, rollover)
+        // The log as text, read the way `recall stats` reads it.
+        let text: String = log.iter().map(crate::log::Record::to_line).collect();
+        Stats::build(&items, crate::log::answers(&text, rollover), &holds, today)
     }
 
     #[test]

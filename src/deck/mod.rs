@@ -278,6 +278,43 @@ impl CardKey {
         CardKey::is_valid(text).then(|| CardKey(text.to_string()))
     }
 
+    /// Whether `text` is a card key as [`CardKey::parse`] reads them, in one pass
+    /// over its bytes (it runs on every line of the log in `recall stats`).
+    pub fn is_valid_key(text: &str) -> bool {
+        /// The bytes ids are made of, by byte value.
+        const ID: [bool; 256] = {
+            let mut table = [false; 256];
+            let mut c = 0;
+            while c < 256 {
+                let b = c as u8;
+                table[c] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.';
+                c += 1;
+            }
+            table
+        };
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() && ID[b[i] as usize] {
+            i += 1;
+        }
+        if i == 0 || i == b.len() || b[i] != b'/' {
+            return false;
+        }
+        let card_start = i + 1;
+        i = card_start;
+        while i < b.len() && ID[b[i] as usize] {
+            i += 1;
+        }
+        if i == card_start {
+            return false;
+        }
+        match b.get(i) {
+            None => true,
+            Some(b':') => Facet::from_suffix(&text[i + 1..]).is_some(),
+            Some(_) => false,
+        }
+    }
+
     fn is_valid(text: &str) -> bool {
         let Some((deck, card)) = text.split_once('/') else {
             return false;
@@ -446,8 +483,8 @@ pub struct Rules<'a> {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 const ID_RULE: &str = "use letters, digits, '-', '_' and '.'";
@@ -909,6 +946,31 @@ mod tests {
                 .iter()
                 .map(|p| format!("{}:{} {}", p.pos.line, p.pos.col, p.message))
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn the_quick_key_check_agrees_with_parse() {
+        for text in [
+            "ml/f1",
+            "ml/f1:c2",
+            "ml/f1:rev",
+            "ml/f1:c0",
+            "ml/f1:c+5",
+            "ml/f1:c4294967295",
+            "ml/f1:c4294967296",
+            "ml/",
+            "/f1",
+            "ml",
+            "ml/f 1",
+            "ml/f1:",
+            "ml/f1:x",
+            "m.l/f-1_2",
+            "ml/f1/x",
+            "ml/f1:c1:c2",
+            "é/x",
+        ] {
+            assert_eq!(CardKey::is_valid_key(text), CardKey::parse(text).is_some(), "{text}");
         }
     }
 
