@@ -28,7 +28,10 @@ const CARDS: usize = 100_000;
 fn first_queue(settings: &Settings, cache: Option<&Cache>) -> DayQueue {
     let roadmap = Roadmap::builtin().expect("roadmap");
     let catalog = startup::catalog(settings, roadmap, cache);
-    let (progress, _, _) = startup::progress(settings, LogAccess::Read, cache).expect("log");
+    let (progress, _, _, update) = startup::progress(settings, LogAccess::Read, cache).expect("log");
+    if let Some(update) = update {
+        startup::remember(&progress, update, Rollover::DEFAULT);
+    }
     queue(&catalog, &progress)
 }
 

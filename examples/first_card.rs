@@ -8,7 +8,8 @@
 //! Each round runs recall once without a cache (the `cache/` folder removed: a cold
 //! start) and once with the cache that run left (warm), interleaved, and prints the
 //! median of each. Options: `--runs N` (default 5), `--bin PATH` (default
-//! target/release/recall).
+//! target/release/recall), `--append N`: before each warm run, append N answers to
+//! the log, as a review session would (the cache then replays only those).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -57,9 +58,30 @@ fn first_card(bin: &Path, dir: &Path) -> Sample {
     }
     let time = started.elapsed();
     let peak_kib = peak_kib(child.id());
-    let _ = child.kill();
+    // End the session as a learner would, so what recall does after the first card
+    // (bringing its cache up to date) is done before the next run.
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write as _;
+        let _ = stdin.write_all(b":quit\n");
+    }
+    for _ in lines.by_ref() {}
     let _ = child.wait();
     Sample { time, peak_kib }
+}
+
+/// Appends `n` answers on the day before the collection's date, as a session would.
+fn append_answers(log: &Path, n: usize) {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new().append(true).open(log).expect("log");
+    for i in 0..n {
+        let line = format!(
+            "2026-11-23T20:{:02}:{:02}+01:00\tdeck0/card{}\t4\t3000\treview\n",
+            i / 60 % 60,
+            i % 60,
+            i % 1000
+        );
+        file.write_all(line.as_bytes()).expect("append");
+    }
 }
 
 fn median(mut samples: Vec<Sample>) -> (Duration, u64) {
@@ -75,9 +97,11 @@ fn main() {
     let mut dir = None;
     let mut runs = 5;
     let mut bin = PathBuf::from("target/release/recall");
+    let mut append = 0;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(runs),
+            "--append" => append = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             "--bin" => bin = args.next().map(PathBuf::from).unwrap_or(bin),
             _ => dir = Some(PathBuf::from(arg)),
         }
@@ -90,6 +114,9 @@ fn main() {
     for _ in 0..runs {
         let _ = std::fs::remove_dir_all(dir.join("cache"));
         cold.push(first_card(&bin, &dir));
+        if append > 0 {
+            append_answers(&dir.join("reviews.log"), append);
+        }
         warm.push(first_card(&bin, &dir));
     }
     let (cold_time, cold_peak) = median(cold);

@@ -310,7 +310,15 @@ impl App {
         &self,
         err: &mut dyn Write,
         lock: bool,
-    ) -> Result<(crate::catalog::Catalog, crate::progress::Progress, Option<log::Writer>), Error> {
+    ) -> Result<
+        (
+            crate::catalog::Catalog,
+            crate::progress::Progress,
+            Option<log::Writer>,
+            Option<crate::startup::Remember>,
+        ),
+        Error,
+    > {
         use crate::startup::{self, LogAccess};
         let cache = startup::cache_for(&self.settings.data_dir);
         let access = if lock { LogAccess::Lock } else { LogAccess::Read };
@@ -321,7 +329,7 @@ impl App {
             let catalog = startup::catalog(&self.settings, roadmap, cache.as_ref());
             (catalog, reader.join())
         });
-        let (progress, warnings, writer) = match progress {
+        let (progress, warnings, writer, update) = match progress {
             Ok(result) => result?,
             // The reader only panics on a bug; surface it as one rather than hide it.
             Err(panic) => std::panic::resume_unwind(panic),
@@ -330,7 +338,7 @@ impl App {
         for warning in &warnings {
             writeln!(err, "warning: {warning}")?;
         }
-        Ok((catalog, progress, writer))
+        Ok((catalog, progress, writer, update))
     }
 
     /// The deck files named (folders give their `*.ron`), or every file in the user's

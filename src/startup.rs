@@ -36,9 +36,10 @@ struct CachedBuiltins {
     decks: Vec<(String, DeckEntry)>,
 }
 
-/// The log's progress as of its first `log_len` bytes.
+/// The log's progress as of its first `log_len` bytes (written with the progress
+/// borrowed, `P` = [`crate::progress::StoredRef`]; read back owned, `P` = [`Stored`]).
 #[derive(Serialize, Deserialize)]
-struct CachedProgress {
+struct CachedProgress<P = Stored> {
     rollover: u32,
     log_len: u64,
     log_hash: u64,
@@ -46,7 +47,7 @@ struct CachedProgress {
     lines: u64,
     /// The unreadable lines found in those bytes, said again at every start.
     warnings: Vec<String>,
-    progress: Stored,
+    progress: P,
 }
 
 fn builtin_key(roadmap_text: &str) -> u64 {
@@ -180,16 +181,50 @@ pub enum LogAccess {
     Read,
 }
 
+/// What to store in the cache for a progress that moved on: the log it replays, up to
+/// where. Written by [`remember`], which the caller may run off the path to the
+/// first card (a review writes it while the learner reads the question).
+#[must_use]
+pub struct Remember {
+    cache: Cache,
+    log_len: u64,
+    log_hash: u64,
+    lines: u64,
+    warnings: Vec<String>,
+}
+
+/// Writes the progress to the cache, as of what `remember` says it replays.
+pub fn remember(progress: &Progress, remember: Remember, rollover: crate::sched::Rollover) {
+    let Remember {
+        cache,
+        log_len,
+        log_hash,
+        lines,
+        warnings,
+    } = remember;
+    cache.write(
+        &cache.progress_file(),
+        &CachedProgress {
+            rollover: rollover.hour(),
+            log_len,
+            log_hash,
+            lines,
+            warnings,
+            progress: Stored::of(progress),
+        },
+    );
+}
+
+/// The log's progress, its warnings, the locked writer when asked for one, and what
+/// the cache should remember when the progress moved past it.
+pub type Opened = (Progress, Vec<String>, Option<Writer>, Option<Remember>);
+
 /// The progress the review log gives, with the warnings about its text, and the
 /// locked writer when asked for one. The cache's replay is used when it is a replay
 /// of this very log's first bytes (same length at least, same hash); only the lines
 /// after them are read and applied. Anything else (no cache, a log rewritten by a
 /// merge, an undo, a hand edit or another device) replays the whole log.
-pub fn progress(
-    settings: &Settings,
-    access: LogAccess,
-    cache: Option<&Cache>,
-) -> Result<(Progress, Vec<String>, Option<Writer>), LogError> {
+pub fn progress(settings: &Settings, access: LogAccess, cache: Option<&Cache>) -> Result<Opened, LogError> {
     let path = settings.log_path();
     let io_err = |e: io::Error| LogError::Io {
         path: path.clone(),
@@ -206,7 +241,7 @@ pub fn progress(
     };
     let mut file = match fs::File::open(&path) {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Progress::default(), warnings, writer)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Progress::default(), warnings, writer, None)),
         Err(e) => return Err(io_err(e)),
     };
     let rollover = settings.rollover;
@@ -248,30 +283,25 @@ pub fn progress(
     }
     // Remember the replay up to the last complete line, if it moved on.
     let complete = &tail[..parsed.complete_len];
+    let mut update = None;
     if let Some(cache) = cache
         && (start == 0 || !complete.is_empty())
     {
         hasher.update(complete);
-        let lines = lines + complete.iter().filter(|&&b| b == b'\n').count() as u64;
-        let unreadable: Vec<String> = warnings[..prefix_warnings]
-            .iter()
-            .chain(&parsed.warnings)
-            .filter(|w| w.contains("unreadable"))
-            .cloned()
-            .collect();
-        cache.write(
-            &cache.progress_file(),
-            &CachedProgress {
-                rollover: rollover.hour(),
-                log_len: start + complete.len() as u64,
-                log_hash: hasher.digest(),
-                lines,
-                warnings: unreadable,
-                progress: Stored::of(&progress),
-            },
-        );
+        update = Some(Remember {
+            cache: cache.clone(),
+            log_len: start + complete.len() as u64,
+            log_hash: hasher.digest(),
+            lines: lines + complete.iter().filter(|&&b| b == b'\n').count() as u64,
+            warnings: warnings[..prefix_warnings]
+                .iter()
+                .chain(&parsed.warnings)
+                .filter(|w| w.contains("unreadable"))
+                .cloned()
+                .collect(),
+        });
     }
-    Ok((progress, warnings, writer))
+    Ok((progress, warnings, writer, update))
 }
 
 /// Whether the data dir's cache may be used (and written): `RECALL_NO_CACHE` set to
@@ -445,7 +475,10 @@ mod tests {
             let cache = Cache::new(self.dir.path());
             let run = |cache: Option<&Cache>| {
                 let catalog = catalog(&settings, Roadmap::builtin().expect("roadmap"), cache);
-                let (progress, warnings, _) = super::progress(&settings, LogAccess::Read, cache).expect("log");
+                let (progress, warnings, _, update) = super::progress(&settings, LogAccess::Read, cache).expect("log");
+                if let Some(update) = update {
+                    remember(&progress, update, settings.rollover);
+                }
                 let problems = catalog.problems.iter().map(ToString::to_string).collect();
                 (catalog.decks, problems, progress, warnings)
             };

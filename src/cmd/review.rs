@@ -25,7 +25,7 @@ pub struct ReviewOptions {
 pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let settings = &app.settings;
     let config = &app.config;
-    let (catalog, progress, writer) = app.open_progress(err, true)?;
+    let (catalog, progress, writer, update) = app.open_progress(err, true)?;
     let scope = app::check_scope(&catalog, &args.scope)?;
     let Some(mut writer) = writer else { return Ok(()) };
     let today = app.today();
@@ -81,6 +81,9 @@ pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dy
                 "({held} card(s) buried or suspended; `recall suspended` lists them.)"
             )?;
         }
+        if let Some(update) = update {
+            crate::startup::remember(&progress, update, settings.rollover);
+        }
         return Ok(());
     }
     let in_session = queue
@@ -101,6 +104,13 @@ pub fn review(app: &App, args: &ReviewOptions, out: &mut dyn Write, err: &mut dy
         editor: Some(&mut repl::ExternalEditor),
         edited: Vec::new(),
     };
-    review.run(input.as_mut(), out, &mut writer, &app.clock)?;
+    // The cache is brought up to date on the other core while the first card is up.
+    std::thread::scope(|scope| {
+        if let Some(update) = update {
+            let progress = &progress;
+            scope.spawn(move || crate::startup::remember(progress, update, settings.rollover));
+        }
+        review.run(input.as_mut(), out, &mut writer, &app.clock)
+    })?;
     Ok(())
 }
