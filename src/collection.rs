@@ -515,7 +515,8 @@ mod builtin_decks {
         }
         let key_topics = ["ml.metrics", "py.gil", "dl.ddp", "ops.kserve", "sd.canary"];
         // The topics interviews probe most (wave 2): new ones at least 10 cards, and
-        // the deepened ones at least 6 more than the 8 (features: 7) they had.
+        // the deepened ones at least 6 more than the 8 (features, observability, drift
+        // and CI/CD: 7) they had.
         let wave_two = [
             ("ml.basics", 10),
             ("ml.unsupervised", 10),
@@ -532,6 +533,15 @@ mod builtin_decks {
             ("ml.classic", 14),
             ("ml.ensembles", 14),
             ("ml.features", 13),
+            ("py.perf", 10),
+            ("ops.k8s", 10),
+            ("ops.gpu", 10),
+            ("ops.security", 10),
+            ("ops.cost", 10),
+            ("ops.cloud", 10),
+            ("ops.observability", 13),
+            ("ops.drift", 13),
+            ("ops.cicd", 13),
         ];
         let mut short = Vec::new();
         for topic in roadmap.topics() {
@@ -548,7 +558,7 @@ mod builtin_decks {
         }
         assert!(short.is_empty(), "topics short of cards: {short:?}");
         let total: usize = per_topic.values().sum();
-        assert!(total >= 750, "{total} cards in all, want at least 750");
+        assert!(total >= 1000, "{total} cards in all, want at least 1000");
     }
 
     #[test]

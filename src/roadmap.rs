@@ -124,7 +124,7 @@ mod tests {
         let roadmap = Roadmap::builtin().expect("valid roadmap");
         assert_eq!(roadmap.stages.len(), 5);
         assert_eq!(roadmap.sections.len(), 10);
-        assert_eq!(roadmap.topics().count(), 73);
+        assert_eq!(roadmap.topics().count(), 79);
         assert_eq!(roadmap.topic_rank("de.sql").0, 1);
         assert!(roadmap.topic_rank("cs.ds") < roadmap.topic_rank("ml.metrics"));
     }

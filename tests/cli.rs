@@ -1798,7 +1798,7 @@ fn plan_draws_the_roadmap_with_progress_on_a_known_log() {
     let run = user.run("2026-11-24T09:00:00+00:00", &["plan", "--json"], "");
     let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let topics = plan["topics"].as_array().expect("topics");
-    assert_eq!(topics.len(), 73);
+    assert_eq!(topics.len(), 79);
     // The wave-2 topics interviews ask about, each at its stage and well populated.
     for (id, stage) in [
         ("ml.basics", 1),
@@ -1810,6 +1810,12 @@ fn plan_draws_the_roadmap_with_progress_on_a_known_log() {
         ("dl.training", 2),
         ("dl.generative", 2),
         ("spec.recsys", 5),
+        ("py.perf", 1),
+        ("ops.k8s", 4),
+        ("ops.gpu", 4),
+        ("ops.security", 4),
+        ("ops.cost", 4),
+        ("ops.cloud", 4),
     ] {
         let topic = topics.iter().find(|t| t["id"] == id).expect(id);
         assert_eq!(topic["stage"].as_u64(), Some(stage), "{id}");
