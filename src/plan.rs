@@ -9,8 +9,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::collection::{Library, Scope};
+use crate::catalog::Catalog;
 use crate::deck::CardKey;
+use crate::roadmap::Roadmap;
 use crate::sched::Maturity;
 
 /// Card counts by maturity.
@@ -80,27 +81,34 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn build(library: &Library, schedules: &crate::sched::Schedules) -> Plan {
+    /// The plan of the decks in the catalog (every card: the plan has no scope).
+    pub fn build(catalog: &Catalog, schedules: &crate::sched::Schedules) -> Plan {
+        let roadmap = &catalog.roadmap;
         let mut by_topic: HashMap<&str, Counts> = HashMap::new();
         let mut outside = Counts::default();
         let mut cards_written = 0;
-        for (deck, card) in library.cards_in_order(&Scope::default()) {
-            if card
-                .topic
-                .as_deref()
-                .is_some_and(|t| library.roadmap.topic(t).is_some())
-            {
-                cards_written += 1;
-            }
-            for facet in card.facets() {
-                let maturity = Maturity::of(schedules.get(&CardKey::with_facet(&deck.id, &card.id, facet)));
-                match card.topic.as_deref().filter(|t| library.roadmap.topic(t).is_some()) {
-                    Some(topic) => by_topic.entry(topic).or_default().add(maturity),
-                    None => outside.add(maturity),
+        for entry in &catalog.decks {
+            let deck = &entry.deck;
+            // Whether each of the deck's topics is on the roadmap, worked out once.
+            let on_roadmap: Vec<bool> = deck.topics.iter().map(|t| roadmap.topic(t).is_some()).collect();
+            for (c, card) in deck.cards.iter().enumerate() {
+                let topic = card
+                    .topic
+                    .filter(|&t| on_roadmap[usize::from(t)])
+                    .map(|t| deck.topics[usize::from(t)].as_str());
+                if topic.is_some() {
+                    cards_written += 1;
+                }
+                let id = deck.card_id(c);
+                for facet in card.facets() {
+                    let maturity = Maturity::of(schedules.get(&CardKey::with_facet(&deck.id, id, facet)));
+                    match topic {
+                        Some(topic) => by_topic.entry(topic).or_default().add(maturity),
+                        None => outside.add(maturity),
+                    }
                 }
             }
         }
-        let roadmap = &library.roadmap;
         let topics: Vec<TopicRow> = roadmap
             .sections
             .iter()
@@ -141,7 +149,7 @@ impl Plan {
 
     /// Draws the plan: each stage with its sections and topics, counts and a bar of
     /// the share mastered.
-    pub fn draw(&self, library: &Library, out: &mut dyn Write) -> io::Result<()> {
+    pub fn draw(&self, roadmap: &Roadmap, out: &mut dyn Write) -> io::Result<()> {
         let mut total = Counts::default();
         for stage in &self.stages {
             total.merge(stage.counts);
@@ -171,7 +179,7 @@ impl Plan {
                 stage.focus,
                 bar(stage.counts)
             )?;
-            for section in &library.roadmap.sections {
+            for section in &roadmap.sections {
                 let rows: Vec<&TopicRow> = self
                     .topics
                     .iter()

@@ -1,4 +1,5 @@
-//! `recall plan`: the roadmap with the learner's progress.
+//! `recall plan`: the roadmap with the learner's progress, from the cached catalog
+//! and the log's progress.
 
 use std::io::Write;
 
@@ -6,12 +7,14 @@ use crate::app::{self, App, Error};
 use crate::plan::Plan;
 
 pub fn plan(app: &App, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
-    let (collection, _) = app.open_collection(err, false)?;
-    let library = &collection.library;
-    let plan = Plan::build(library, &collection.schedules);
+    let (catalog, progress, _, update) = app.open_progress(err, false)?;
+    if let Some(update) = update {
+        crate::startup::remember(&progress, update, app.settings.rollover);
+    }
+    let plan = Plan::build(&catalog, &progress.schedules);
     if json {
         return app::write_json(out, &plan);
     }
-    plan.draw(library, out)?;
+    plan.draw(&catalog.roadmap, out)?;
     Ok(())
 }
