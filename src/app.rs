@@ -128,6 +128,58 @@ pub enum Error {
         .0.display(), log::HEADER
     )]
     NotALog(PathBuf),
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
+    #[error(
+        "{} is not set up to sync yet: run `recall sync --remote URL` once, with a git URL or the path of a \
+         bare repository (`git init --bare`) both machines can reach",
+        .0.display()
+    )]
+    SyncNotSetUp(PathBuf),
+    #[error("{} has no remote to sync with: run `recall sync --remote URL` once", .0.display())]
+    SyncNoRemote(PathBuf),
+    #[error(
+        "a git merge is in progress in {}: finish it (`git commit`) or give it up (`git merge --abort`) there, \
+         then sync again",
+        .0.display()
+    )]
+    MergeInProgress(PathBuf),
+    #[error("{} is on no branch (a detached HEAD): `git switch main` there, then sync again", .0.display())]
+    DetachedHead(PathBuf),
+    #[error(
+        "{}:{line}: a git conflict marker; finish resolving the conflict in this deck (keep the right lines \
+         between <<<<<<< and >>>>>>>, check it with `recall deck check`), then sync again",
+        file.display()
+    )]
+    ConflictMarker { file: PathBuf, line: usize },
+    #[error(
+        "could not reach {remote}: {message}\nnothing was sent or received{}",
+        if *.committed { "; your changes are committed here and go out with the next sync" } else { "" }
+    )]
+    Unreachable {
+        remote: String,
+        message: String,
+        committed: bool,
+    },
+    #[error("could not send to {remote}: {message}\nyour changes are committed here and go out with the next sync")]
+    PushFailed { remote: String, message: String },
+    #[error(
+        "both machines changed {files}, so the sync stopped before merging: every file is as it was, your changes \
+         are committed here and were not sent.{detail}\nTo resolve it with git:\n  cd {dir}\n  git merge {tracking}    \
+         (marks each conflict in the files)\n  edit the files: keep the right lines between <<<<<<< and >>>>>>>; \
+         `recall deck check` a deck\n  git add {files} && git commit\n  recall sync",
+        files = .files.join(" "),
+        dir = .dir.display(),
+        detail = if .detail.is_empty() { String::new() } else { format!("\n{}", .detail) }
+    )]
+    SyncConflict {
+        dir: PathBuf,
+        files: Vec<String>,
+        tracking: String,
+        detail: String,
+    },
+    #[error("merge-driver: {0}\nthe logs were not merged, so git reports a conflict in the review log")]
+    DriverFailed(String),
 }
 
 impl Error {
@@ -289,6 +341,7 @@ impl App {
             }
         })?;
         report_skipped(&collection.library.problems, err)?;
+        warn_about_conflict_copies(&self.settings.data_dir, err)?;
         for warning in &warnings {
             writeln!(err, "warning: {warning}")?;
         }
@@ -300,6 +353,7 @@ impl App {
         let cache = crate::startup::cache_for(&self.settings.data_dir);
         let catalog = crate::startup::catalog(&self.settings, roadmap()?, cache.as_ref());
         report_skipped(&catalog.problems, err)?;
+        warn_about_conflict_copies(&self.settings.data_dir, err)?;
         Ok(catalog)
     }
 
@@ -335,6 +389,7 @@ impl App {
             Err(panic) => std::panic::resume_unwind(panic),
         };
         report_skipped(&catalog.problems, err)?;
+        warn_about_conflict_copies(&self.settings.data_dir, err)?;
         for warning in &warnings {
             writeln!(err, "warning: {warning}")?;
         }
@@ -412,6 +467,26 @@ fn report_skipped(problems: &[Problem], err: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Tells the learner about conflict copies whose answers are not in their log.
+fn warn_about_conflict_copies(data: &Path, err: &mut dyn Write) -> io::Result<()> {
+    let copies = collection::conflict_copies(data);
+    if copies.is_empty() {
+        return Ok(());
+    }
+    for copy in &copies {
+        writeln!(
+            err,
+            "warning: {} is a conflict copy of your review log, made by a file-sync tool; its answers are not in your log",
+            copy.display()
+        )?;
+    }
+    writeln!(
+        err,
+        "  merge {} with `recall sync --merge-conflict-copies` (or `recall merge FILE`, then delete the copy)",
+        if copies.len() == 1 { "it" } else { "them" }
+    )
 }
 
 /// Where the REPL reads from: rustyline when both ends are a terminal, plain lines

@@ -64,6 +64,10 @@ pub enum Command {
     Stats(StatsArgs),
     /// Merge another device's review log into yours: every answer and mark of both, in time order
     Merge(MergeArgs),
+    /// Sync your log, decks and quiz history with your other machines through a git remote
+    Sync(SyncArgs),
+    /// The git merge driver for the review log, which `recall sync` sets up: merges BASE, OURS and THEIRS into OURS
+    MergeDriver(MergeDriverArgs),
     /// Take cards out of your reviews until you bring them back
     Suspend(HoldArgs),
     /// Bring suspended cards (leeches too) back into your reviews
@@ -340,6 +344,28 @@ pub struct MergeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The git remote: a URL, or the path of a bare repository (`git init --bare`); needed the first time only
+    #[arg(long, value_name = "URL")]
+    pub remote: Option<String>,
+    /// First merge the copies of your review log a file-sync tool (Syncthing, Dropbox) made on a conflict, then remove them
+    #[arg(long)]
+    pub merge_conflict_copies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeDriverArgs {
+    /// The common ancestor's version (git's %O)
+    pub base: PathBuf,
+    /// This machine's version, where the result is written (git's %A)
+    pub ours: PathBuf,
+    /// The other machine's version (git's %B)
+    pub theirs: PathBuf,
+    /// The file's name in the repository, for messages (git's %P)
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct FindArgs {
     /// Words every card found mentions
     #[arg(required = true, value_name = "WORD")]
@@ -427,6 +453,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Stats(a) => cmd::stats::stats(&app, &a.scope.scope(), a.json, out, err),
         Command::Find(a) => cmd::find::find(&app, &a.words, &a.scope.scope(), a.json, out, err),
         Command::Merge(a) => cmd::merge::merge(&app, &a.file, out, err),
+        Command::Sync(a) => {
+            let options = cmd::sync::SyncOptions {
+                remote: a.remote,
+                merge_conflict_copies: a.merge_conflict_copies,
+            };
+            cmd::sync::sync(&app, &options, out, err)
+        }
+        Command::MergeDriver(a) => cmd::sync::merge_driver(&app, [&a.base, &a.ours, &a.theirs], a.name.as_deref(), err),
         Command::Suspend(a) => cmd::hold::set(&app, &a.keys, true, out, err),
         Command::Unsuspend(a) => cmd::hold::set(&app, &a.keys, false, out, err),
         Command::Suspended(a) => cmd::hold::list(&app, a.json, out, err),

@@ -53,6 +53,20 @@ pub fn builtin_sources() -> Vec<Source> {
         .collect()
 }
 
+/// The conflict copies of the review log a file-sync tool left in the data dir.
+pub fn conflict_copies(data: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(data) else {
+        return Vec::new();
+    };
+    let mut copies: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| crate::sync::is_conflict_copy(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    copies.sort();
+    copies
+}
+
 /// The `*.ron` files of a folder, sorted by name. A missing folder has none.
 pub fn deck_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
     let entries = match fs::read_dir(dir) {

@@ -3,105 +3,12 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_recall");
-
-/// A user with a data dir of their own.
-struct User {
-    home: tempfile::TempDir,
-}
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl User {
-    fn new() -> User {
-        User {
-            home: tempfile::tempdir().expect("tempdir"),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.home.path()
-    }
-
-    fn log_path(&self) -> PathBuf {
-        self.path().join("reviews.log")
-    }
-
-    fn deck(&self, name: &str, text: &str) -> PathBuf {
-        let dir = self.path().join("decks");
-        fs::create_dir_all(&dir).expect("decks dir");
-        let path = dir.join(name);
-        fs::write(&path, text).expect("write deck");
-        path
-    }
-
-    fn command(&self, now: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .env("RECALL_HOME", self.path())
-            .env("RECALL_CONFIG", self.path().join("config.ron"))
-            .env("RECALL_NOW", now)
-            .env_remove("NO_COLOR");
-        cmd
-    }
-
-    fn run(&self, now: &str, args: &[&str], stdin: &str) -> Run {
-        let mut child = self
-            .command(now, args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn recall");
-        // recall may exit before reading all of it (an error, `:quit`): not a failure.
-        if let Err(e) = child.stdin.take().expect("stdin").write_all(stdin.as_bytes()) {
-            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
-        }
-        let Output { status, stdout, stderr } = child.wait_with_output().expect("wait");
-        Run {
-            stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
-            code: status.code().unwrap_or(-1),
-        }
-    }
-
-    fn card_json(&self, now: &str, key: &str) -> serde_json::Value {
-        let run = self.run(now, &["card", key, "--json"], "");
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        serde_json::from_str(&run.stdout).expect("json")
-    }
-
-    /// The log's lines, each answer's time in milliseconds shown as `<ms>`: it is
-    /// measured for real (`raw_log_lines` has it).
-    fn log_lines(&self) -> Vec<String> {
-        self.raw_log_lines()
-            .into_iter()
-            .map(|line| {
-                let mut fields: Vec<&str> = line.split('\t').collect();
-                if fields.len() == 5 {
-                    fields[3] = "<ms>";
-                }
-                fields.join("\t")
-            })
-            .collect()
-    }
-
-    fn raw_log_lines(&self) -> Vec<String> {
-        fs::read_to_string(self.log_path())
-            .expect("log")
-            .lines()
-            .map(str::to_string)
-            .collect()
-    }
-}
+mod support;
+use support::{BIN, User};
 
 /// A transcript with its durations made steady: answer and session times are real
 /// (a monotonic clock, even under `RECALL_NOW`), so a golden transcript says

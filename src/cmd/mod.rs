@@ -11,4 +11,5 @@ pub mod plan;
 pub mod quiz;
 pub mod review;
 pub mod stats;
+pub mod sync;
 pub mod transfer;

@@ -81,6 +81,9 @@ pub(crate) fn read_quiz_history(settings: &Settings) -> Result<Vec<crate::quiz::
             }
         }
     }
+    // Oldest first. Appended in time order on one machine, but a history that `recall
+    // sync` merged from two holds each machine's quizzes in a block of its own.
+    records.sort_by_key(|r: &crate::quiz::QuizRecord| chrono::DateTime::parse_from_rfc3339(&r.at).ok());
     Ok(records)
 }
 
