@@ -178,6 +178,26 @@ pub enum Error {
         tracking: String,
         detail: String,
     },
+    #[error("{}: --subdeck and --with-history are for Anki packages (.apkg, .colpkg)", .0.display())]
+    PackageOnly(PathBuf),
+    #[error("{}: {source}", file.display())]
+    Package {
+        file: PathBuf,
+        #[source]
+        source: crate::anki::package::PackageError,
+    },
+    #[error("{}: {source}", file.display())]
+    Convert {
+        file: PathBuf,
+        #[source]
+        source: crate::anki::convert::ConvertError,
+    },
+    #[error("{}: nothing to import: {notes} note(s) read, {skipped} skipped", file.display())]
+    NothingInPackage {
+        file: PathBuf,
+        notes: usize,
+        skipped: usize,
+    },
     #[error("merge-driver: {0}\nthe logs were not merged, so git reports a conflict in the review log")]
     DriverFailed(String),
 }

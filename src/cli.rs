@@ -53,7 +53,7 @@ pub enum Command {
     Quiz(Box<QuizArgs>),
     /// Add a card to one of your decks, from flags or by answering prompts
     Add(Box<AddArgs>),
-    /// Make a new deck of yours from an Anki TSV, CSV or Markdown Q&A file
+    /// Make a new deck of yours from an Anki package (.apkg, .colpkg, with its review history), TSV, CSV or Markdown Q&A file
     Import(ImportArgs),
     /// Write a deck as Anki-importable TSV or as Markdown
     Export(ExportArgs),
@@ -217,9 +217,15 @@ pub struct ImportArgs {
     /// The id of the new deck (an existing deck is never overwritten)
     #[arg(long, value_name = "ID")]
     pub deck: String,
-    /// The file's format [default: from its extension: .txt/.tsv anki, .csv, .md markdown]
+    /// The file's format [default: from its extension: .apkg/.colpkg apkg, .txt/.tsv anki, .csv, .md markdown]
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
+    /// Anki packages: only this Anki deck and its sub-decks (full name, e.g. "ML::Metrics", or its last part)
+    #[arg(long, value_name = "NAME")]
+    pub subdeck: Option<String>,
+    /// Anki packages: also bring over the review history (Again 1, Hard 3, Good 4, Easy 5), so schedules carry on
+    #[arg(long)]
+    pub with_history: bool,
     /// The new deck's title [default: the file's name]
     #[arg(long)]
     pub title: Option<String>,
@@ -246,6 +252,8 @@ pub struct ExportArgs {
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum FormatArg {
+    /// An Anki package (.apkg or .colpkg)
+    Apkg,
     Anki,
     Csv,
     Markdown,
@@ -486,11 +494,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let options = cmd::transfer::ImportOptions {
                 file: a.file,
                 deck: a.deck,
-                format: a.format.map(|f| match f {
-                    FormatArg::Anki => crate::interchange::Format::Anki,
-                    FormatArg::Csv => crate::interchange::Format::Csv,
-                    FormatArg::Markdown => crate::interchange::Format::Markdown,
+                format: a.format.map(|f| {
+                    use crate::cmd::transfer::ImportFormat;
+                    use crate::interchange::Format;
+                    match f {
+                        FormatArg::Apkg => ImportFormat::Package,
+                        FormatArg::Anki => ImportFormat::Text(Format::Anki),
+                        FormatArg::Csv => ImportFormat::Text(Format::Csv),
+                        FormatArg::Markdown => ImportFormat::Text(Format::Markdown),
+                    }
                 }),
+                subdeck: a.subdeck,
+                with_history: a.with_history,
                 title: a.title,
                 replace: a.replace,
             };

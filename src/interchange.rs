@@ -62,7 +62,7 @@ impl Imported {
     }
 }
 
-fn card(content: Content) -> Card {
+pub(crate) fn card(content: Content) -> Card {
     Card {
         id: String::new(),
         topic: None,
@@ -75,7 +75,7 @@ fn card(content: Content) -> Card {
     }
 }
 
-fn cloze_content(text: String) -> Result<Content, String> {
+pub(crate) fn cloze_content(text: String) -> Result<Content, String> {
     let segments = cloze::parse(&text)?;
     let numbers = cloze::numbers(&segments);
     if numbers.is_empty() {

@@ -8,6 +8,7 @@
 //! that touches the terminal and the clock.
 
 pub mod add;
+pub mod anki;
 pub mod app;
 pub mod ask;
 pub mod author;

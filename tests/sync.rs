@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 mod support;
 use support::{Run, User};
@@ -340,21 +338,10 @@ fn a_running_review_refuses_sync() {
     let laptop = Machine::new();
     laptop.user.deck("one.ron", ONE);
     laptop.synced(&["--remote", &world.path()]);
-    let mut review = laptop
-        .command(DAY1, &["review", "--deck", "one"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = review.stdin.take().expect("stdin");
-    stdin.write_all(b"\n5\n").expect("answer");
-    stdin.flush().expect("flush");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while answers(&laptop.log()).is_empty() {
-        assert!(Instant::now() < deadline, "the review never answered");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (mut review, stdin) = support::hold_log(
+        laptop.command(DAY1, &["review", "--deck", "one"]),
+        &laptop.user.log_path(),
+    );
     let run = laptop.sync(&[]);
     assert_eq!(run.code, 1);
     assert!(

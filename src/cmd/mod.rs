@@ -2,6 +2,7 @@
 //! its work through the library, and writes to the `impl Write` it is given.
 
 pub mod add;
+pub mod anki;
 pub mod card;
 pub mod deck;
 pub mod find;

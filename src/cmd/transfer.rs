@@ -1,4 +1,5 @@
-//! `recall import` and `recall export`: decks to and from Anki TSV, CSV and Markdown.
+//! `recall import` and `recall export`: decks to and from Anki TSV, CSV and Markdown,
+//! and decks (with their review history) from Anki's `.apkg` and `.colpkg` packages.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,16 +8,37 @@ use crate::app::{App, Error};
 use crate::collection;
 use crate::interchange::{self, Format};
 
+/// What a file to import holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    Text(Format),
+    /// An Anki package: `.apkg` or `.colpkg`.
+    Package,
+}
+
+impl ImportFormat {
+    fn from_extension(ext: &str) -> Option<ImportFormat> {
+        match ext.to_ascii_lowercase().as_str() {
+            "apkg" | "colpkg" => Some(ImportFormat::Package),
+            ext => Format::from_extension(ext).map(ImportFormat::Text),
+        }
+    }
+}
+
 /// What `recall import` was asked for.
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
     pub file: PathBuf,
     pub deck: String,
     /// `None`: from the file's extension.
-    pub format: Option<Format>,
+    pub format: Option<ImportFormat>,
     pub title: Option<String>,
     /// Allow a deck id that names a built-in deck.
     pub replace: bool,
+    /// Packages: only this Anki deck and its sub-decks.
+    pub subdeck: Option<String>,
+    /// Packages: also bring the review log over.
+    pub with_history: bool,
 }
 
 pub fn import(app: &App, args: &ImportOptions, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
@@ -25,9 +47,16 @@ pub fn import(app: &App, args: &ImportOptions, out: &mut dyn Write, err: &mut dy
         None => args
             .file
             .extension()
-            .and_then(|e| Format::from_extension(&e.to_string_lossy()))
+            .and_then(|e| ImportFormat::from_extension(&e.to_string_lossy()))
             .ok_or_else(|| Error::UnknownFormat(args.file.clone()))?,
     };
+    let format = match format {
+        ImportFormat::Package => return crate::cmd::anki::import(app, args, out, err),
+        ImportFormat::Text(format) => format,
+    };
+    if args.subdeck.is_some() || args.with_history {
+        return Err(Error::PackageOnly(args.file.clone()));
+    }
     let library = app.library(err)?;
     let path = app.new_deck_path(&library, &args.deck, args.replace)?;
     let bytes = std::fs::read(&args.file).map_err(Error::file(&args.file))?;

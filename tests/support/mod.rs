@@ -107,3 +107,23 @@ pub fn run(mut command: Command, stdin: &str) -> Run {
         code: status.code().unwrap_or(-1),
     }
 }
+
+/// Starts a review that answers its first card and then waits, holding the lock on
+/// the log at `log`; dropping the returned stdin ends it.
+pub fn hold_log(mut command: Command, log: &Path) -> (std::process::Child, std::process::ChildStdin) {
+    let mut review = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn review");
+    let mut stdin = review.stdin.take().expect("stdin");
+    stdin.write_all(b"\n5\n").expect("answer");
+    stdin.flush().expect("flush");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while fs::read_to_string(log).map_or(0, |t| t.lines().count()) < 2 {
+        assert!(std::time::Instant::now() < deadline, "the review never answered");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    (review, stdin)
+}
